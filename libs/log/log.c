@@ -86,8 +86,8 @@ bool log_would_print(enum log_level level)
 	return log_state.enabled && level <= log_state.level;
 }
 
-static void log_vline(enum log_level level, int errnum, const char *fmt,
-	va_list ap)
+static void log_vline(
+	enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
@@ -111,7 +111,7 @@ static void log_vline(enum log_level level, int errnum, const char *fmt,
 		va_list ap;                                                    \
                                                                                \
 		va_start(ap, fmt);                                             \
-		log_vline(level, with_errno ? saved_errno : 0, fmt, ap);      \
+		log_vline(level, with_errno ? saved_errno : 0, fmt, ap);       \
 		va_end(ap);                                                    \
 		errno = saved_errno;                                           \
 	}

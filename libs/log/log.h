@@ -42,8 +42,7 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_err_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warn_errno(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+void log_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...)

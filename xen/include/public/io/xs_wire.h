@@ -55,7 +55,10 @@ struct xsd_errors {
 };
 
 #ifdef EINVAL
-#define XSD_ERROR(x) {x, #x}
+#define XSD_ERROR(x)                                                           \
+	{                                                                      \
+		x, #x                                                          \
+	}
 /* The order is fixed: new names may only be appended. */
 static const struct xsd_errors xsd_errors[] __attribute__((unused)) = {
 	XSD_ERROR(EINVAL),
@@ -86,10 +89,7 @@ struct xsd_sockmsg {
 };
 
 /* Field order of a WATCH_EVENT payload. */
-enum xs_watch_type {
-	XS_WATCH_PATH = 0,
-	XS_WATCH_TOKEN
-};
+enum xs_watch_type { XS_WATCH_PATH = 0, XS_WATCH_TOKEN };
 
 /* The store ring page shared with a guest domain. */
 #define XENSTORE_RING_SIZE 1024
@@ -132,11 +132,10 @@ struct xenstore_domain_interface {
 #define XS_WIRE_STATIC_ASSERT _Static_assert
 #endif
 XS_WIRE_STATIC_ASSERT(sizeof(struct xsd_sockmsg) == 16, "xsd_sockmsg size");
-XS_WIRE_STATIC_ASSERT(sizeof(struct xenstore_domain_interface) == 2072,
+XS_WIRE_STATIC_ASSERT(sizeof(struct xenstore_domain_interface) == 2080,
 	"xenstore_domain_interface size");
-XS_WIRE_STATIC_ASSERT(
-	__builtin_offsetof(struct xenstore_domain_interface, server_features) ==
-		2064,
+XS_WIRE_STATIC_ASSERT(__builtin_offsetof(struct xenstore_domain_interface,
+			      server_features) == 2064,
 	"server_features offset");
 
 #endif /* __XEN_PUBLIC_IO_XS_WIRE_H__ */

@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * This file implements the store's persistence on SQLite. It is the only
+ * file that sees SQLite's API and result codes: BUSY and LOCKED become
+ * -EAGAIN, FULL -ENOSPC, NOMEM -ENOMEM, anything else -EIO with a log line.
+ *
+ * The database runs in WAL mode. With synchronous=NORMAL (durability
+ * "process") a committed transaction is in the WAL file in the kernel's
+ * page cache, so it survives the daemon being killed; synchronous=FULL
+ * (durability "power") also syncs the WAL on every commit.
+ *
+ * Batching (group commit), driven by daemon.c and proto.c:
+ *
+ *   idle --xs_db_req_begin()--> in batch, in request savepoint
+ *        (BEGIN IMMEDIATE on the turn's first write request)
+ *   in request --xs_db_req_end(ok)--> RELEASE (ok) or ROLLBACK TO (failed)
+ *   in batch --xs_db_commit()--> idle (COMMIT; on failure ROLLBACK)
+ *
+ * Invariants:
+ *   1. A request's changes are either all in the batch or none are.
+ *   2. Prepared statements belong to this file; each is reset after use.
+ *   3. Reads may run inside or outside a batch and see its changes.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xenstored.h"
+#include "xs_schema.h"
+
+enum xs_db_stmt {
+	ST_GET,
+	ST_PUT,
+	ST_SET_CGEN,
+	ST_CHILDREN,
+	ST_SUBTREE,
+	ST_DEL_SUBTREE,
+	ST_DEL_ONE,
+	ST_OWNERS,
+	ST_META_GET,
+	ST_META_PUT,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_COUNT_NODES,
+	ST_COUNT
+};
+
+static const char *const xs_db_sql[ST_COUNT] = {
+	[ST_GET] = "SELECT value, perms, gen, cgen FROM nodes WHERE path = ?1",
+	[ST_PUT] = "INSERT OR REPLACE INTO nodes (path, parent, value, perms,"
+		   " owner, gen, cgen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_SET_CGEN] = "UPDATE nodes SET cgen = ?2 WHERE path = ?1",
+	[ST_CHILDREN] =
+		"SELECT path FROM nodes WHERE parent = ?1 ORDER BY path",
+	[ST_SUBTREE] = "SELECT path, perms FROM nodes WHERE path = ?1 OR"
+		       " (path >= ?2 AND path < ?3)",
+	[ST_DEL_SUBTREE] = "DELETE FROM nodes WHERE path = ?1 OR"
+			   " (path >= ?2 AND path < ?3)",
+	[ST_DEL_ONE] = "DELETE FROM nodes WHERE path = ?1",
+	[ST_OWNERS] = "SELECT owner, count(*) FROM nodes WHERE parent IS NOT"
+		      " NULL OR path = '/' GROUP BY owner",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_PUT] =
+		"INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT req",
+	[ST_RELEASE] = "RELEASE req",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO req",
+	[ST_COUNT_NODES] = "SELECT count(*) FROM nodes",
+};
+
+struct xs_db {
+	sqlite3 *sql;
+	char *path;
+	sqlite3_stmt *stmt[ST_COUNT];
+	bool in_batch;
+	bool in_request;
+};
+
+/** Map a SQLite result code to a negative errno, logging the unexpected. */
+static int xs_db_err(struct xs_db *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EAGAIN;
+	case SQLITE_FULL:
+		log_warn("database %s: full while %s", db->path, what);
+		return -ENOSPC;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	default:
+		log_err("database %s: %s: %s (%d)", db->path, what,
+			sqlite3_errmsg(db->sql), rc);
+		return -EIO;
+	}
+}
+
+/** Run one statement that returns no rows. */
+static int xs_db_step_done(struct xs_db *db, enum xs_db_stmt st)
+{
+	sqlite3_stmt *s = db->stmt[st];
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : xs_db_err(db, rc, xs_db_sql[st]);
+}
+
+static int xs_db_exec(struct xs_db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_err("database %s: %s", db->path, msg ? msg : "error");
+		sqlite3_free(msg);
+		return rc == SQLITE_FULL ? -ENOSPC : -EIO;
+	}
+	return 0;
+}
+
+/** Create the parent directory of path (one level, mode 0700). */
+static int xs_db_make_dir(const char *path)
+{
+	char *dir = strdup(path);
+	char *slash;
+	int ret = 0;
+
+	if (!dir) {
+		return -ENOMEM;
+	}
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			ret = -errno;
+			log_err_errno(
+				"cannot create database directory %s", dir);
+		}
+	}
+	free(dir);
+	return ret;
+}
+
+static int xs_db_user_version(struct xs_db *db, int *version)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		return xs_db_err(db, rc, "reading the schema version");
+	}
+	rc = sqlite3_step(s);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : xs_db_err(db, rc, "schema version");
+}
+
+/** Apply the migrations the database has not seen, each atomically. */
+static int xs_db_migrate(struct xs_db *db)
+{
+	int count = sizeof(xs_schema_migrations) / sizeof(char *);
+	char pragma[64];
+	int version, ret;
+
+	ret = xs_db_user_version(db, &version);
+	if (ret < 0) {
+		return ret;
+	}
+	if (version > count) {
+		log_err("database %s has schema version %d; this xenstored "
+			"knows up to %d",
+			db->path, version, count);
+		return -EIO;
+	}
+	for (; version < count; version++) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+			version + 1);
+		ret = xs_db_exec(db, "BEGIN IMMEDIATE");
+		if (ret == 0) {
+			ret = xs_db_exec(db, xs_schema_migrations[version]);
+		}
+		if (ret == 0) {
+			ret = xs_db_exec(db, pragma);
+		}
+		if (ret == 0) {
+			ret = xs_db_exec(db, "COMMIT");
+		}
+		if (ret < 0) {
+			xs_db_exec(db, "ROLLBACK");
+			log_err("database %s: migration to version %d failed",
+				db->path, version + 1);
+			return ret;
+		}
+		log_info("database %s: schema version %d", db->path,
+			version + 1);
+	}
+	return 0;
+}
+
+static int xs_db_configure(
+	struct xs_db *db, bool power_durable, int64_t max_size)
+{
+	char sql[128];
+	int ret;
+
+	/* Touch the file first: a non-database file fails here, clearly. */
+	ret = xs_db_exec(db, "PRAGMA journal_mode = WAL");
+	if (ret < 0) {
+		return ret;
+	}
+	ret = xs_db_exec(db, power_durable ? "PRAGMA synchronous = FULL"
+					   : "PRAGMA synchronous = NORMAL");
+	if (ret == 0) {
+		ret = xs_db_exec(db, "PRAGMA foreign_keys = OFF");
+	}
+	if (ret == 0 && max_size > 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+			(long long)(max_size / 4096 > 0 ? max_size / 4096 : 1));
+		ret = xs_db_exec(db, "PRAGMA page_size = 4096");
+		if (ret == 0) {
+			ret = xs_db_exec(db, sql);
+		}
+	}
+	return ret;
+}
+
+static int xs_db_prepare_all(struct xs_db *db)
+{
+	int i, rc;
+
+	for (i = 0; i < ST_COUNT; i++) {
+		rc = sqlite3_prepare_v3(db->sql, xs_db_sql[i], -1,
+			SQLITE_PREPARE_PERSISTENT, &db->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			return xs_db_err(db, rc, "preparing statements");
+		}
+	}
+	return 0;
+}
+
+int xs_db_open(const char *path, bool power_durable, int64_t max_size,
+	struct xs_db **out)
+{
+	struct xs_db *db;
+	int rc, ret;
+
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		return -ENOMEM;
+	}
+	db->path = strdup(path);
+	if (!db->path) {
+		free(db);
+		return -ENOMEM;
+	}
+	ret = xs_db_make_dir(path);
+	if (ret < 0) {
+		goto fail;
+	}
+	rc = sqlite3_open_v2(path, &db->sql,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			SQLITE_OPEN_NOMUTEX,
+		NULL);
+	if (rc != SQLITE_OK) {
+		log_err("cannot open database %s: %s", path,
+			db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+		ret = -EIO;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, 5000);
+	ret = xs_db_configure(db, power_durable, max_size);
+	if (ret == 0) {
+		ret = xs_db_migrate(db);
+	}
+	if (ret == 0) {
+		ret = xs_db_prepare_all(db);
+	}
+	if (ret < 0) {
+		log_err("database %s is unusable (not a store database, "
+			"corrupted, or not writable)",
+			path);
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	xs_db_close(db);
+	return ret;
+}
+
+void xs_db_close(struct xs_db *db)
+{
+	int i;
+
+	if (!db) {
+		return;
+	}
+	if (db->in_batch) {
+		xs_db_exec(db, "ROLLBACK");
+	}
+	for (i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(db->stmt[i]);
+	}
+	sqlite3_close(db->sql);
+	free(db->path);
+	free(db);
+}
+
+int xs_db_req_begin(struct xs_db *db)
+{
+	int ret;
+
+	assert(!db->in_request);
+	if (!db->in_batch) {
+		ret = xs_db_step_done(db, ST_BEGIN);
+		if (ret < 0) {
+			return ret;
+		}
+		db->in_batch = true;
+	}
+	ret = xs_db_step_done(db, ST_SAVEPOINT);
+	if (ret == 0) {
+		db->in_request = true;
+	}
+	return ret;
+}
+
+int xs_db_req_end(struct xs_db *db, bool ok)
+{
+	int ret = 0;
+
+	if (!db->in_request) {
+		return 0;
+	}
+	if (!ok) {
+		ret = xs_db_step_done(db, ST_ROLLBACK_TO);
+	}
+	if (ret == 0) {
+		ret = xs_db_step_done(db, ST_RELEASE);
+	}
+	db->in_request = false;
+	return ret;
+}
+
+bool xs_db_in_batch(const struct xs_db *db)
+{
+	return db->in_batch;
+}
+
+int xs_db_commit(struct xs_db *db, uint64_t gen)
+{
+	sqlite3_stmt *s = db->stmt[ST_META_PUT];
+	int rc, ret;
+
+	if (!db->in_batch) {
+		return 0;
+	}
+	sqlite3_bind_text(s, 1, "generation", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)gen);
+	ret = xs_db_step_done(db, ST_META_PUT);
+	if (ret == 0) {
+		rc = sqlite3_step(db->stmt[ST_COMMIT]);
+		sqlite3_reset(db->stmt[ST_COMMIT]);
+		ret = rc == SQLITE_DONE ? 0 : xs_db_err(db, rc, "COMMIT");
+	}
+	if (ret < 0 && !sqlite3_get_autocommit(db->sql)) {
+		xs_db_step_done(db, ST_ROLLBACK);
+	}
+	db->in_batch = false;
+	return ret;
+}
+
+/** Fill a node from the current row of ST_GET. */
+static int xs_db_row_to_node(
+	sqlite3_stmt *s, const char *path, struct xs_node **out)
+{
+	const void *value = sqlite3_column_blob(s, 0);
+	int value_len = sqlite3_column_bytes(s, 0);
+	const char *perms = sqlite3_column_blob(s, 1);
+	int perms_len = sqlite3_column_bytes(s, 1);
+	struct xs_perm *p = NULL;
+	struct xs_node *node;
+	unsigned int count;
+	int ret;
+
+	count = xs_proto_count_strings(perms, perms_len);
+	ret = xs_perms_parse(perms, perms_len, count, &p);
+	if (ret < 0 || count == 0) {
+		log_err("node %s: stored permissions are invalid", path);
+		free(p);
+		return -EIO;
+	}
+	node = xs_node_new(path, value, value_len, p, count);
+	free(p);
+	if (!node) {
+		return -ENOMEM;
+	}
+	node->gen = sqlite3_column_int64(s, 2);
+	node->cgen = sqlite3_column_int64(s, 3);
+	*out = node;
+	return 0;
+}
+
+int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out)
+{
+	sqlite3_stmt *s = db->stmt[ST_GET];
+	int rc, ret;
+
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		ret = xs_db_row_to_node(s, path, out);
+	} else if (rc == SQLITE_DONE) {
+		ret = -ENOENT;
+	} else {
+		ret = xs_db_err(db, rc, "reading a node");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int xs_db_put(struct xs_db *db, const struct xs_node *node, const char *parent)
+{
+	sqlite3_stmt *s = db->stmt[ST_PUT];
+	char *perms;
+	size_t perms_len;
+	int ret;
+
+	assert(db->in_request);
+	ret = xs_perms_format(
+		node->perms, node->perm_count, &perms, &perms_len);
+	if (ret < 0) {
+		return ret;
+	}
+	sqlite3_bind_text(s, 1, node->path, -1, SQLITE_STATIC);
+	if (parent) {
+		sqlite3_bind_text(s, 2, parent, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(s, 2);
+	}
+	sqlite3_bind_blob(
+		s, 3, node->value, (int)node->value_len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, perms, (int)perms_len, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, node->perms[0].id);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)node->gen);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)node->cgen);
+	ret = xs_db_step_done(db, ST_PUT);
+	sqlite3_clear_bindings(s);
+	free(perms);
+	return ret;
+}
+
+int xs_db_set_cgen(struct xs_db *db, const char *path, uint64_t cgen)
+{
+	sqlite3_stmt *s = db->stmt[ST_SET_CGEN];
+
+	assert(db->in_request);
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)cgen);
+	return xs_db_step_done(db, ST_SET_CGEN);
+}
+
+int xs_db_children(struct xs_db *db, const char *path,
+	int (*fn)(const char *name, void *arg), void *arg)
+{
+	sqlite3_stmt *s = db->stmt[ST_CHILDREN];
+	size_t skip = strcmp(path, "/") == 0 ? 1 : strlen(path) + 1;
+	int rc, ret = 0;
+
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *child = (const char *)sqlite3_column_text(s, 0);
+
+		if (!child || strlen(child) <= skip) {
+			continue;
+		}
+		ret = fn(child + skip, arg);
+		if (ret < 0) {
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		ret = xs_db_err(db, rc, "listing children");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+/**
+ * Bind the range of a subtree: the node itself, and every path that
+ * starts with "<path>/" (for "/": every path that starts with "/").
+ */
+static int xs_db_bind_subtree(
+	sqlite3_stmt *s, const char *path, char **lo, char **hi)
+{
+	bool root = strcmp(path, "/") == 0;
+
+	if (asprintf(lo, "%s/", root ? "" : path) < 0) {
+		return -ENOMEM;
+	}
+	if (asprintf(hi, "%s0", root ? "" : path) < 0) {
+		free(*lo);
+		return -ENOMEM;
+	}
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, *lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, *hi, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int xs_db_subtree(struct xs_db *db, const char *path,
+	int (*fn)(const char *path, const struct xs_perm *perms,
+		unsigned int count, void *arg),
+	void *arg)
+{
+	sqlite3_stmt *s = db->stmt[ST_SUBTREE];
+	char *lo, *hi;
+	int rc, ret;
+
+	ret = xs_db_bind_subtree(s, path, &lo, &hi);
+	if (ret < 0) {
+		return ret;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(s, 0);
+		const char *perms = sqlite3_column_blob(s, 1);
+		int len = sqlite3_column_bytes(s, 1);
+		unsigned int count = xs_proto_count_strings(perms, len);
+		struct xs_perm *parsed = NULL;
+
+		ret = xs_perms_parse(perms, len, count, &parsed);
+		if (ret == 0) {
+			ret = fn(p, parsed, count, arg);
+		}
+		free(parsed);
+		if (ret < 0) {
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		ret = xs_db_err(db, rc, "walking a subtree");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	free(lo);
+	free(hi);
+	return ret;
+}
+
+int xs_db_delete_subtree(struct xs_db *db, const char *path)
+{
+	sqlite3_stmt *s = db->stmt[ST_DEL_SUBTREE];
+	char *lo, *hi;
+	int ret;
+
+	assert(db->in_request);
+	ret = xs_db_bind_subtree(s, path, &lo, &hi);
+	if (ret < 0) {
+		return ret;
+	}
+	ret = xs_db_step_done(db, ST_DEL_SUBTREE);
+	sqlite3_clear_bindings(s);
+	free(lo);
+	free(hi);
+	return ret;
+}
+
+int xs_db_delete(struct xs_db *db, const char *path)
+{
+	sqlite3_stmt *s = db->stmt[ST_DEL_ONE];
+
+	assert(db->in_request);
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	return xs_db_step_done(db, ST_DEL_ONE);
+}
+
+int xs_db_owner_counts(struct xs_db *db,
+	int (*fn)(unsigned int owner, int64_t count, void *arg), void *arg)
+{
+	sqlite3_stmt *s = db->stmt[ST_OWNERS];
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ret = fn((unsigned int)sqlite3_column_int(s, 0),
+			sqlite3_column_int64(s, 1), arg);
+		if (ret < 0) {
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		ret = xs_db_err(db, rc, "counting nodes");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int xs_db_get_generation(struct xs_db *db, uint64_t *gen)
+{
+	sqlite3_stmt *s = db->stmt[ST_META_GET];
+	int rc, ret = 0;
+
+	sqlite3_bind_text(s, 1, "generation", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*gen = (uint64_t)sqlite3_column_int64(s, 0);
+	} else {
+		ret = rc == SQLITE_DONE ? -EIO
+					: xs_db_err(db, rc, "reading meta");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int xs_db_node_count(struct xs_db *db, int64_t *count)
+{
+	sqlite3_stmt *s = db->stmt[ST_COUNT_NODES];
+	int rc, ret = 0;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(s, 0);
+	} else {
+		ret = xs_db_err(db, rc, "counting nodes");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int xs_db_check(struct xs_db *db, char **report)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->sql, "PRAGMA quick_check", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		return xs_db_err(db, rc, "checking");
+	}
+	rc = sqlite3_step(s);
+	*report = strdup(rc == SQLITE_ROW
+				 ? (const char *)sqlite3_column_text(s, 0)
+				 : sqlite3_errmsg(db->sql));
+	sqlite3_finalize(s);
+	return *report ? 0 : -ENOMEM;
+}
+
+void xs_db_memory(struct xs_db *db, int64_t *sqlite_bytes, int64_t *file_bytes)
+{
+	struct stat st;
+
+	*sqlite_bytes = sqlite3_memory_used();
+	*file_bytes = stat(db->path, &st) == 0 ? st.st_size : -1;
+}
+
+const char *xs_db_path(const struct xs_db *db)
+{
+	return db->path;
+}
