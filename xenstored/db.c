@@ -86,6 +86,8 @@ struct xs_db {
 	sqlite3_stmt *stmt[ST_COUNT];
 	bool in_batch;
 	bool in_request;
+	int lost;       /* SQLite rolled the whole batch back: its error */
+	bool last_full; /* the last failure was SQLITE_FULL */
 };
 
 /** Map a SQLite result code to a negative errno, logging the unexpected. */
@@ -101,6 +103,7 @@ static int xs_db_err(struct xs_db *db, int rc, const char *what)
 		return -EAGAIN;
 	case SQLITE_FULL:
 		log_warn("database %s: full while %s", db->path, what);
+		db->last_full = true;
 		return -ENOSPC;
 	case SQLITE_NOMEM:
 		return -ENOMEM;
@@ -329,6 +332,9 @@ int xs_db_req_begin(struct xs_db *db)
 	int ret;
 
 	assert(!db->in_request);
+	if (db->lost) {
+		return db->lost; /* nothing more this turn */
+	}
 	if (!db->in_batch) {
 		ret = xs_db_step_done(db, ST_BEGIN);
 		if (ret < 0) {
@@ -350,19 +356,32 @@ int xs_db_req_end(struct xs_db *db, bool ok)
 	if (!db->in_request) {
 		return 0;
 	}
+	db->in_request = false;
+	if (sqlite3_get_autocommit(db->sql)) {
+		/*
+		 * After FULL, IOERR or NOMEM, SQLite may have rolled back the
+		 * whole transaction, and with it the turn's earlier requests:
+		 * the commit at the end of the turn must report them failed.
+		 */
+		log_warn("database %s: the turn's changes were rolled back",
+			db->path);
+		db->in_batch = false;
+		db->lost = db->last_full ? -ENOSPC : -EIO;
+		db->last_full = false;
+		return db->lost;
+	}
 	if (!ok) {
 		ret = xs_db_step_done(db, ST_ROLLBACK_TO);
 	}
 	if (ret == 0) {
 		ret = xs_db_step_done(db, ST_RELEASE);
 	}
-	db->in_request = false;
 	return ret;
 }
 
 bool xs_db_in_batch(const struct xs_db *db)
 {
-	return db->in_batch;
+	return db->in_batch || db->lost;
 }
 
 int xs_db_commit(struct xs_db *db, uint64_t gen)
@@ -370,6 +389,11 @@ int xs_db_commit(struct xs_db *db, uint64_t gen)
 	sqlite3_stmt *s = db->stmt[ST_META_PUT];
 	int rc, ret;
 
+	if (db->lost) {
+		ret = db->lost;
+		db->lost = 0;
+		return ret;
+	}
 	if (!db->in_batch) {
 		return 0;
 	}

@@ -188,7 +188,7 @@ static int xs_proto_run_write(struct xs_req *req, const struct xs_op *op)
 	if (ret == 0 && end < 0) {
 		log_err("database %s: a request could not be finished",
 			xs_db_path(xs->db));
-		xs->write_error = true;
+		ret = end;
 	}
 	return ret;
 }
