@@ -1,29 +1,24 @@
 -- SPDX-License-Identifier: GPL-2.0-only
 -- Store schema, version 1 (PRAGMA user_version = 1).
 --
--- One row per node, keyed by its absolute path. "parent" is the parent's
--- path (NULL for "/" and for the special nodes "@introduceDomain" and
--- "@releaseDomain"), so that the children of a node are one index range.
+-- One row per node, keyed by (parent, name): "/local/domain" is
+-- ('/local', 'domain'), "/local" is ('/', 'local'). The root and the
+-- special nodes "@introduceDomain" and "@releaseDomain" have the parent
+-- '' and their full path as name. So the children of a node are one range
+-- of the primary key, and a subtree is the node plus the range of parents
+-- starting with "<path>/"; there is no secondary index to keep up.
 -- "perms" holds the permission entries in wire form ("b0" NUL "r3" NUL);
 -- "owner" repeats the first entry's domid for per-domain accounting.
 -- "gen" changes when the node is created or its value or permissions
--- change; "cgen" when its set of children changes. Both take values of
--- one daemon-wide counter, kept in meta under 'generation'.
-CREATE TABLE meta (
-	key TEXT PRIMARY KEY NOT NULL,
-	value INTEGER NOT NULL
-) WITHOUT ROWID;
-
+-- change; it takes values of one daemon-wide counter, which restarts from
+-- the largest stored value. (The generation of a node's set of children
+-- is kept in the daemon's memory: it only has to hold within one run.)
 CREATE TABLE nodes (
-	path TEXT PRIMARY KEY NOT NULL,
-	parent TEXT,
+	parent TEXT NOT NULL,
+	name TEXT NOT NULL,
 	value BLOB NOT NULL,
 	perms BLOB NOT NULL,
 	owner INTEGER NOT NULL,
 	gen INTEGER NOT NULL,
-	cgen INTEGER NOT NULL
+	PRIMARY KEY (parent, name)
 ) WITHOUT ROWID;
-
-CREATE INDEX nodes_by_parent ON nodes (parent, path);
-
-INSERT INTO meta (key, value) VALUES ('generation', 0);

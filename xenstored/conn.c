@@ -144,16 +144,26 @@ static void xs_conn_queue_work(struct xs_conn *conn)
 	}
 }
 
+/**
+ * Read what the socket has into conn->in with one read() (evbuffer_read
+ * would first ask the size with an ioctl: a system call per request).
+ */
 static void xs_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct xs_conn *conn = arg;
-	int n;
+	struct evbuffer_iovec vec;
+	ssize_t n;
 
-	n = evbuffer_read(conn->in, fd, 16384);
+	if (evbuffer_reserve_space(conn->in, 16384, &vec, 1) < 1) {
+		return;
+	}
+	n = read(fd, vec.iov_base, vec.iov_len);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		xs_conn_close(conn);
 		return;
 	}
+	vec.iov_len = n > 0 ? (size_t)n : 0;
+	evbuffer_commit_space(conn->in, &vec, 1);
 	if (evbuffer_get_length(conn->in) >= XS_CONN_IN_MAX) {
 		event_del(conn->ev_read);
 	}

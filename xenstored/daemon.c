@@ -251,7 +251,7 @@ void xs_turn_end(struct xenstored *xs)
 	int err = 0;
 
 	if (xs_db_in_batch(xs->db)) {
-		err = xs_db_commit(xs->db, xs->gen);
+		err = xs_db_commit(xs->db);
 		ok = err == 0;
 		xs->stats.commits++;
 		if (!ok) {
@@ -315,6 +315,7 @@ void xs_daemon_fini(struct xenstored *xs)
 		unlink(xs->cfg.socket_path);
 	}
 	xs_db_close(xs->db);
+	xs_store_fini(xs);
 	xs_watch_index_fini(xs);
 	xs_domain_free_all(xs);
 	if (xs->base) {

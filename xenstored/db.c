@@ -36,14 +36,12 @@
 enum xs_db_stmt {
 	ST_GET,
 	ST_PUT,
-	ST_SET_CGEN,
 	ST_CHILDREN,
 	ST_SUBTREE,
 	ST_DEL_SUBTREE,
 	ST_DEL_ONE,
 	ST_OWNERS,
-	ST_META_GET,
-	ST_META_PUT,
+	ST_MAX_GEN,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -55,22 +53,22 @@ enum xs_db_stmt {
 };
 
 static const char *const xs_db_sql[ST_COUNT] = {
-	[ST_GET] = "SELECT value, perms, gen, cgen FROM nodes WHERE path = ?1",
-	[ST_PUT] = "INSERT OR REPLACE INTO nodes (path, parent, value, perms,"
-		   " owner, gen, cgen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_SET_CGEN] = "UPDATE nodes SET cgen = ?2 WHERE path = ?1",
-	[ST_CHILDREN] =
-		"SELECT path FROM nodes WHERE parent = ?1 ORDER BY path",
-	[ST_SUBTREE] = "SELECT path, perms FROM nodes WHERE path = ?1 OR"
-		       " (path >= ?2 AND path < ?3)",
-	[ST_DEL_SUBTREE] = "DELETE FROM nodes WHERE path = ?1 OR"
-			   " (path >= ?2 AND path < ?3)",
-	[ST_DEL_ONE] = "DELETE FROM nodes WHERE path = ?1",
-	[ST_OWNERS] = "SELECT owner, count(*) FROM nodes WHERE parent IS NOT"
-		      " NULL OR path = '/' GROUP BY owner",
-	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-	[ST_META_PUT] =
-		"INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+	[ST_GET] = "SELECT value, perms, gen FROM nodes"
+		   " WHERE parent = ?1 AND name = ?2",
+	[ST_PUT] = "INSERT OR REPLACE INTO nodes (parent, name, value, perms,"
+		   " owner, gen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_CHILDREN] = "SELECT name FROM nodes WHERE parent = ?1"
+			" ORDER BY name",
+	[ST_SUBTREE] = "SELECT parent, name, perms FROM nodes"
+		       " WHERE (parent = ?1 AND name = ?2)"
+		       " OR (parent >= ?3 AND parent < ?4) OR parent = ?5",
+	[ST_DEL_SUBTREE] = "DELETE FROM nodes"
+			   " WHERE (parent = ?1 AND name = ?2)"
+			   " OR (parent >= ?3 AND parent < ?4) OR parent = ?5",
+	[ST_DEL_ONE] = "DELETE FROM nodes WHERE parent = ?1 AND name = ?2",
+	[ST_OWNERS] = "SELECT owner, count(*) FROM nodes"
+		      " WHERE parent <> '' OR name = '/' GROUP BY owner",
+	[ST_MAX_GEN] = "SELECT max(gen) FROM nodes",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -80,12 +78,52 @@ static const char *const xs_db_sql[ST_COUNT] = {
 	[ST_COUNT_NODES] = "SELECT count(*) FROM nodes",
 };
 
+/**
+ * The key of a path: (parent, name). For "/" and special nodes the
+ * parent is "" and the name the whole path. *parent_len is the length of
+ * the parent part within path ("/" for a top-level node).
+ */
+static void xs_db_key(
+	const char *path, const char **name, int *parent_len, bool *top)
+{
+	const char *slash = strrchr(path, '/');
+
+	*top = false;
+	if (path[0] != '/' || strcmp(path, "/") == 0) {
+		*name = path;
+		*parent_len = 0;
+		return;
+	}
+	*name = slash + 1;
+	*parent_len = (int)(slash - path);
+	if (*parent_len == 0) {
+		*top = true; /* parent is "/" */
+	}
+}
+
+/** Bind path's key to parameters idx (parent) and idx + 1 (name). */
+static void xs_db_bind_key(sqlite3_stmt *s, int idx, const char *path)
+{
+	const char *name;
+	int plen;
+	bool top;
+
+	xs_db_key(path, &name, &plen, &top);
+	if (top) {
+		sqlite3_bind_text(s, idx, "/", 1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(s, idx, path, plen, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(s, idx + 1, name, -1, SQLITE_STATIC);
+}
+
 struct xs_db {
 	sqlite3 *sql;
 	char *path;
 	sqlite3_stmt *stmt[ST_COUNT];
 	bool in_batch;
 	bool in_request;
+	bool in_savepoint;
 	int lost;       /* SQLite rolled the whole batch back: its error */
 	bool last_full; /* the last failure was SQLITE_FULL */
 };
@@ -223,7 +261,16 @@ static int xs_db_configure(
 	char sql[128];
 	int ret;
 
-	/* Touch the file first: a non-database file fails here, clearly. */
+	/*
+	 * The daemon is the database's only user: exclusive locking keeps
+	 * the WAL index in private memory and saves the file locking of
+	 * every transaction. A second daemon on the same file gets BUSY.
+	 */
+	ret = xs_db_exec(db, "PRAGMA locking_mode = EXCLUSIVE");
+	if (ret < 0) {
+		return ret;
+	}
+	/* A non-database file fails here, clearly. */
 	ret = xs_db_exec(db, "PRAGMA journal_mode = WAL");
 	if (ret < 0) {
 		return ret;
@@ -329,11 +376,27 @@ void xs_db_close(struct xs_db *db)
 
 int xs_db_req_begin(struct xs_db *db)
 {
-	int ret;
-
 	assert(!db->in_request);
 	if (db->lost) {
 		return db->lost; /* nothing more this turn */
+	}
+	db->in_request = true;
+	db->in_savepoint = false;
+	return 0;
+}
+
+/**
+ * Before the request's first change: open the turn's transaction (BEGIN
+ * IMMEDIATE) if needed, and the request's savepoint. Requests that change
+ * nothing (MKDIR of an existing node, a refused write) cost no I/O.
+ */
+static int xs_db_req_touch(struct xs_db *db)
+{
+	int ret;
+
+	assert(db->in_request);
+	if (db->in_savepoint) {
+		return 0;
 	}
 	if (!db->in_batch) {
 		ret = xs_db_step_done(db, ST_BEGIN);
@@ -344,7 +407,7 @@ int xs_db_req_begin(struct xs_db *db)
 	}
 	ret = xs_db_step_done(db, ST_SAVEPOINT);
 	if (ret == 0) {
-		db->in_request = true;
+		db->in_savepoint = true;
 	}
 	return ret;
 }
@@ -357,6 +420,10 @@ int xs_db_req_end(struct xs_db *db, bool ok)
 		return 0;
 	}
 	db->in_request = false;
+	if (!db->in_savepoint) {
+		return 0;
+	}
+	db->in_savepoint = false;
 	if (sqlite3_get_autocommit(db->sql)) {
 		/*
 		 * After FULL, IOERR or NOMEM, SQLite may have rolled back the
@@ -384,9 +451,8 @@ bool xs_db_in_batch(const struct xs_db *db)
 	return db->in_batch || db->lost;
 }
 
-int xs_db_commit(struct xs_db *db, uint64_t gen)
+int xs_db_commit(struct xs_db *db)
 {
-	sqlite3_stmt *s = db->stmt[ST_META_PUT];
 	int rc, ret;
 
 	if (db->lost) {
@@ -397,14 +463,9 @@ int xs_db_commit(struct xs_db *db, uint64_t gen)
 	if (!db->in_batch) {
 		return 0;
 	}
-	sqlite3_bind_text(s, 1, "generation", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)gen);
-	ret = xs_db_step_done(db, ST_META_PUT);
-	if (ret == 0) {
-		rc = sqlite3_step(db->stmt[ST_COMMIT]);
-		sqlite3_reset(db->stmt[ST_COMMIT]);
-		ret = rc == SQLITE_DONE ? 0 : xs_db_err(db, rc, "COMMIT");
-	}
+	rc = sqlite3_step(db->stmt[ST_COMMIT]);
+	sqlite3_reset(db->stmt[ST_COMMIT]);
+	ret = rc == SQLITE_DONE ? 0 : xs_db_err(db, rc, "COMMIT");
 	if (ret < 0 && !sqlite3_get_autocommit(db->sql)) {
 		xs_db_step_done(db, ST_ROLLBACK);
 	}
@@ -438,7 +499,6 @@ static int xs_db_row_to_node(
 		return -ENOMEM;
 	}
 	node->gen = sqlite3_column_int64(s, 2);
-	node->cgen = sqlite3_column_int64(s, 3);
 	*out = node;
 	return 0;
 }
@@ -448,7 +508,7 @@ int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out)
 	sqlite3_stmt *s = db->stmt[ST_GET];
 	int rc, ret;
 
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	xs_db_bind_key(s, 1, path);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		ret = xs_db_row_to_node(s, path, out);
@@ -461,62 +521,45 @@ int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out)
 	return ret;
 }
 
-int xs_db_put(struct xs_db *db, const struct xs_node *node, const char *parent)
+int xs_db_put(struct xs_db *db, const struct xs_node *node)
 {
 	sqlite3_stmt *s = db->stmt[ST_PUT];
 	char *perms;
 	size_t perms_len;
 	int ret;
 
-	assert(db->in_request);
+	ret = xs_db_req_touch(db);
+	if (ret < 0) {
+		return ret;
+	}
 	ret = xs_perms_format(
 		node->perms, node->perm_count, &perms, &perms_len);
 	if (ret < 0) {
 		return ret;
 	}
-	sqlite3_bind_text(s, 1, node->path, -1, SQLITE_STATIC);
-	if (parent) {
-		sqlite3_bind_text(s, 2, parent, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(s, 2);
-	}
+	xs_db_bind_key(s, 1, node->path);
 	sqlite3_bind_blob(
 		s, 3, node->value, (int)node->value_len, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, perms, (int)perms_len, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, node->perms[0].id);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)node->gen);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)node->cgen);
 	ret = xs_db_step_done(db, ST_PUT);
 	sqlite3_clear_bindings(s);
 	free(perms);
 	return ret;
 }
 
-int xs_db_set_cgen(struct xs_db *db, const char *path, uint64_t cgen)
-{
-	sqlite3_stmt *s = db->stmt[ST_SET_CGEN];
-
-	assert(db->in_request);
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)cgen);
-	return xs_db_step_done(db, ST_SET_CGEN);
-}
-
 int xs_db_children(struct xs_db *db, const char *path,
 	int (*fn)(const char *name, void *arg), void *arg)
 {
 	sqlite3_stmt *s = db->stmt[ST_CHILDREN];
-	size_t skip = strcmp(path, "/") == 0 ? 1 : strlen(path) + 1;
 	int rc, ret = 0;
 
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *child = (const char *)sqlite3_column_text(s, 0);
+		const char *name = (const char *)sqlite3_column_text(s, 0);
 
-		if (!child || strlen(child) <= skip) {
-			continue;
-		}
-		ret = fn(child + skip, arg);
+		ret = fn(name ? name : "", arg);
 		if (ret < 0) {
 			break;
 		}
@@ -529,8 +572,9 @@ int xs_db_children(struct xs_db *db, const char *path,
 }
 
 /**
- * Bind the range of a subtree: the node itself, and every path that
- * starts with "<path>/" (for "/": every path that starts with "/").
+ * Bind the rows of a subtree: the node itself (?1, ?2), every node whose
+ * parent starts with "<path>/" (?3 to ?4), and the node's children (?5).
+ * For "/" the node's children are the top-level nodes.
  */
 static int xs_db_bind_subtree(
 	sqlite3_stmt *s, const char *path, char **lo, char **hi)
@@ -544,9 +588,10 @@ static int xs_db_bind_subtree(
 		free(*lo);
 		return -ENOMEM;
 	}
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, *lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, *hi, -1, SQLITE_STATIC);
+	xs_db_bind_key(s, 1, path);
+	sqlite3_bind_text(s, 3, *lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, *hi, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, path, -1, SQLITE_STATIC);
 	return 0;
 }
 
@@ -564,16 +609,25 @@ int xs_db_subtree(struct xs_db *db, const char *path,
 		return ret;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(s, 0);
-		const char *perms = sqlite3_column_blob(s, 1);
-		int len = sqlite3_column_bytes(s, 1);
+		const char *parent = (const char *)sqlite3_column_text(s, 0);
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		const char *perms = sqlite3_column_blob(s, 2);
+		int len = sqlite3_column_bytes(s, 2);
 		unsigned int count = xs_proto_count_strings(perms, len);
 		struct xs_perm *parsed = NULL;
+		char *p = NULL;
 
 		ret = xs_perms_parse(perms, len, count, &parsed);
+		if (ret == 0 &&
+			asprintf(&p, "%s/%s", strcmp(parent, "/") ? parent : "",
+				name) < 0) {
+			p = NULL;
+			ret = -ENOMEM;
+		}
 		if (ret == 0) {
 			ret = fn(p, parsed, count, arg);
 		}
+		free(p);
 		free(parsed);
 		if (ret < 0) {
 			break;
@@ -595,7 +649,10 @@ int xs_db_delete_subtree(struct xs_db *db, const char *path)
 	char *lo, *hi;
 	int ret;
 
-	assert(db->in_request);
+	ret = xs_db_req_touch(db);
+	if (ret < 0) {
+		return ret;
+	}
 	ret = xs_db_bind_subtree(s, path, &lo, &hi);
 	if (ret < 0) {
 		return ret;
@@ -610,9 +667,12 @@ int xs_db_delete_subtree(struct xs_db *db, const char *path)
 int xs_db_delete(struct xs_db *db, const char *path)
 {
 	sqlite3_stmt *s = db->stmt[ST_DEL_ONE];
+	int ret = xs_db_req_touch(db);
 
-	assert(db->in_request);
-	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	if (ret < 0) {
+		return ret;
+	}
+	xs_db_bind_key(s, 1, path);
 	return xs_db_step_done(db, ST_DEL_ONE);
 }
 
@@ -638,10 +698,9 @@ int xs_db_owner_counts(struct xs_db *db,
 
 int xs_db_get_generation(struct xs_db *db, uint64_t *gen)
 {
-	sqlite3_stmt *s = db->stmt[ST_META_GET];
+	sqlite3_stmt *s = db->stmt[ST_MAX_GEN];
 	int rc, ret = 0;
 
-	sqlite3_bind_text(s, 1, "generation", -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*gen = (uint64_t)sqlite3_column_int64(s, 0);

@@ -28,6 +28,53 @@ uint64_t xs_store_next_gen(struct xenstored *xs)
 	return ++xs->gen;
 }
 
+/*
+ * Children generations live in memory: a node whose set of children has
+ * not changed since start-up reports gen_epoch, a value above every
+ * generation handed out before, so a listing that spans a restart is
+ * seen as changed. The hash holds only nodes touched since start-up.
+ */
+uint64_t xs_store_cgen(struct xenstored *xs, const char *path)
+{
+	uint64_t *v = xs_hash_get(xs->cgens, path);
+
+	return v ? *v : xs->gen_epoch;
+}
+
+int xs_store_set_cgen(struct xenstored *xs, const char *path, uint64_t cgen)
+{
+	uint64_t *v = xs_hash_get(xs->cgens, path);
+
+	if (!v) {
+		v = malloc(sizeof(*v));
+		if (!v || xs_hash_put(xs->cgens, path, v) < 0) {
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	*v = cgen;
+	return 0;
+}
+
+void xs_store_forget_cgen(struct xenstored *xs, const char *path)
+{
+	free(xs_hash_remove(xs->cgens, path));
+}
+
+static void xs_store_free_cgen(const char *key, void *value, void *arg)
+{
+	free(value);
+}
+
+void xs_store_fini(struct xenstored *xs)
+{
+	if (xs->cgens) {
+		xs_hash_foreach(xs->cgens, xs_store_free_cgen, NULL);
+		xs_hash_free(xs->cgens);
+		xs->cgens = NULL;
+	}
+}
+
 static bool xs_conn_node_quota_applies(struct xs_conn *conn)
 {
 	return !xs_conn_is_privileged(conn) ||
@@ -85,7 +132,7 @@ int xs_store_children(struct xs_req *req, const char *path, char **list,
 	if (ret < 0) {
 		return ret;
 	}
-	*gencnt = node->cgen;
+	*gencnt = xs_store_cgen(req->conn->xs, path);
 	xs_node_free(node);
 	ret = xs_db_children(req->conn->xs->db, path, xs_child_list_add, &l);
 	if (ret < 0) {
@@ -101,23 +148,21 @@ int xs_store_children(struct xs_req *req, const char *path, char **list,
 static int xs_store_put(struct xs_req *req, struct xs_node *node, bool created)
 {
 	struct xenstored *xs = req->conn->xs;
-	char *parent = NULL;
+	char *parent;
 	int ret;
 
 	if (req->txn) {
 		return xs_txn_put(req->txn, node, created);
 	}
-	if (strcmp(node->path, "/") != 0 && !xs_path_is_special(node->path)) {
-		ret = xs_path_parent(node->path, &parent);
-		if (ret < 0) {
-			return ret;
-		}
+	ret = xs_db_put(xs->db, node);
+	if (ret < 0 || !created) {
+		return ret;
 	}
-	ret = xs_db_put(xs->db, node, parent);
-	if (ret == 0 && created) {
-		ret = xs_db_set_cgen(xs->db, parent, node->gen);
+	ret = xs_path_parent(node->path, &parent);
+	if (ret == 0) {
+		ret = xs_store_set_cgen(xs, parent, node->gen);
+		free(parent);
 	}
-	free(parent);
 	return ret;
 }
 
@@ -216,7 +261,7 @@ static int xs_store_create(
 			ret = -ENOMEM;
 			break;
 		}
-		node->gen = node->cgen = xs_store_next_gen(conn->xs);
+		node->gen = xs_store_next_gen(conn->xs);
 		ret = xs_store_put(req, node, true);
 		if (ret == 0 && i == 0 && !req->txn) {
 			xs_watch_fire(conn->xs, path, node->perms,
@@ -336,6 +381,7 @@ static int xs_store_uncount(const char *path, const struct xs_perm *perms,
 {
 	struct xenstored *xs = arg;
 
+	xs_store_forget_cgen(xs, path);
 	return xs_domain_adjust_nodes(xs, perms[0].id, -1);
 }
 
@@ -376,8 +422,8 @@ int xs_store_rm(struct xs_req *req, const char *path)
 			ret = xs_db_delete_subtree(xs->db, path);
 		}
 		if (ret == 0) {
-			ret = xs_db_set_cgen(
-				xs->db, parent, xs_store_next_gen(xs));
+			ret = xs_store_set_cgen(
+				xs, parent, xs_store_next_gen(xs));
 		}
 		if (ret == 0) {
 			xs_watch_fire_rm(xs, path, node->perms,
@@ -431,6 +477,10 @@ int xs_store_init_tree(struct xenstored *xs)
 	unsigned int i;
 	int ret = 0;
 
+	xs->cgens = xs_hash_new();
+	if (!xs->cgens) {
+		return -ENOMEM;
+	}
 	for (i = 0; i < 3 && ret == 0; i++) {
 		node = NULL;
 		ret = xs_db_get(xs->db, paths[i], &node);
@@ -443,16 +493,20 @@ int xs_store_init_tree(struct xenstored *xs)
 		if (!node) {
 			return -ENOMEM;
 		}
-		node->gen = node->cgen = xs_store_next_gen(xs);
+		node->gen = xs_store_next_gen(xs);
 		ret = xs_db_req_begin(xs->db);
 		if (ret == 0) {
-			ret = xs_db_put(xs->db, node, NULL);
+			ret = xs_db_put(xs->db, node);
 			xs_db_req_end(xs->db, ret == 0);
 		}
 		if (ret == 0) {
-			ret = xs_db_commit(xs->db, xs->gen);
+			ret = xs_db_commit(xs->db);
 		}
 		xs_node_free(node);
 	}
-	return ret < 0 ? ret : xs_store_reload(xs);
+	if (ret == 0) {
+		ret = xs_store_reload(xs);
+	}
+	xs->gen_epoch = xs_store_next_gen(xs);
+	return ret;
 }

@@ -179,7 +179,7 @@ static int xs_txn_entry(
 	e->node = node;
 	e->base_gen = node ? node->gen : 0;
 	e->base_owner = node ? node->perms[0].id : 0;
-	e->base_cgen = node ? node->cgen : 0;
+	e->base_cgen = node ? xs_store_cgen(xs, path) : 0;
 	TAILQ_INSERT_TAIL(&txn->order, e, link);
 	txn->entry_count++;
 	*out = e;
@@ -193,7 +193,6 @@ static struct xs_node *xs_txn_copy(const struct xs_node *node)
 
 	if (copy) {
 		copy->gen = node->gen;
-		copy->cgen = node->cgen;
 	}
 	return copy;
 }
@@ -456,7 +455,7 @@ static int xs_txn_check(struct xs_txn *txn)
 			return ret;
 		}
 		gen = cur ? cur->gen : 0;
-		e->cur_cgen = cur ? cur->cgen : 0;
+		e->cur_cgen = cur ? xs_store_cgen(txn->conn->xs, e->path) : 0;
 		xs_node_free(cur);
 		if (gen != e->base_gen ||
 			(e->listed && e->cur_cgen != e->base_cgen)) {
@@ -471,10 +470,10 @@ static int xs_txn_apply_entry(
 	struct xs_txn *txn, struct xs_txn_entry *e, uint64_t gen)
 {
 	struct xenstored *xs = txn->conn->xs;
-	char *parent = NULL;
-	int ret = 0;
+	int ret;
 
 	if (!e->node) {
+		xs_store_forget_cgen(xs, e->path);
 		ret = xs_db_delete(xs->db, e->path);
 		if (ret == 0) {
 			ret = xs_domain_adjust_nodes(xs, e->base_owner, -1);
@@ -482,17 +481,10 @@ static int xs_txn_apply_entry(
 		return ret;
 	}
 	e->node->gen = gen;
-	e->node->cgen = e->base_gen ? e->cur_cgen : gen;
-	if (e->children_changed) {
-		e->node->cgen = gen;
+	if (e->children_changed && xs_store_set_cgen(xs, e->path, gen) < 0) {
+		return -ENOMEM;
 	}
-	if (strcmp(e->path, "/") != 0 && !xs_path_is_special(e->path)) {
-		ret = xs_path_parent(e->path, &parent);
-	}
-	if (ret == 0) {
-		ret = xs_db_put(xs->db, e->node, parent);
-	}
-	free(parent);
+	ret = xs_db_put(xs->db, e->node);
 	if (ret == 0 && !xs_path_is_special(e->path) &&
 		(!e->base_gen || e->base_owner != e->node->perms[0].id)) {
 		ret = xs_domain_adjust_nodes(xs, e->node->perms[0].id, 1);
@@ -516,7 +508,7 @@ static int xs_txn_apply(struct xs_txn *txn, uint64_t seq)
 		if (e->modified && !(!e->node && !e->base_gen)) {
 			ret = xs_txn_apply_entry(txn, e, gen);
 		} else if (e->children_changed && e->node) {
-			ret = xs_db_set_cgen(xs->db, e->path, gen);
+			ret = xs_store_set_cgen(xs, e->path, gen);
 		} else {
 			ret = 0;
 		}

@@ -78,8 +78,7 @@ struct xs_node {
 	size_t value_len;
 	struct xs_perm *perms;
 	unsigned int perm_count;
-	uint64_t gen;  /* changed on creation, value or permission change */
-	uint64_t cgen; /* changed when the set of children changes */
+	uint64_t gen; /* changed on creation, value or permission change */
 };
 
 /* A per-domain record: accounting, quotas, features. */
@@ -185,6 +184,8 @@ struct xenstored {
 	bool write_error;          /* refuse writes until a reload works */
 	bool counts_dirty;         /* node counts changed by this request */
 	uint64_t gen;              /* last generation count handed out */
+	uint64_t gen_epoch;        /* children generation of untouched nodes */
+	struct xs_hash *cgens;     /* path -> children generation if touched */
 	uint64_t req_seq;          /* sequence of requests */
 	uint64_t turn_first_write; /* seq of the turn's first write, or 0 */
 	unsigned int next_conn_id;
@@ -226,10 +227,9 @@ void xs_db_close(struct xs_db *db);
 int xs_db_req_begin(struct xs_db *db);
 int xs_db_req_end(struct xs_db *db, bool ok);
 bool xs_db_in_batch(const struct xs_db *db);
-int xs_db_commit(struct xs_db *db, uint64_t gen);
+int xs_db_commit(struct xs_db *db);
 int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out);
-int xs_db_put(struct xs_db *db, const struct xs_node *node, const char *parent);
-int xs_db_set_cgen(struct xs_db *db, const char *path, uint64_t cgen);
+int xs_db_put(struct xs_db *db, const struct xs_node *node);
 int xs_db_children(struct xs_db *db, const char *path,
 	int (*fn)(const char *name, void *arg), void *arg);
 int xs_db_subtree(struct xs_db *db, const char *path,
@@ -332,6 +332,10 @@ int xs_store_rm(struct xs_req *req, const char *path);
 int xs_store_init_tree(struct xenstored *xs);
 int xs_store_reload(struct xenstored *xs);
 uint64_t xs_store_next_gen(struct xenstored *xs);
+uint64_t xs_store_cgen(struct xenstored *xs, const char *path);
+int xs_store_set_cgen(struct xenstored *xs, const char *path, uint64_t cgen);
+void xs_store_forget_cgen(struct xenstored *xs, const char *path);
+void xs_store_fini(struct xenstored *xs);
 
 /* txn.c */
 int xs_txn_start(struct xs_conn *conn, uint32_t *id);
