@@ -83,12 +83,31 @@ static int xs_daemon_mkdirs(const char *path)
 	return ret;
 }
 
+/** A socket handed over by systemd (socket activation), or -1. */
+static int xs_daemon_activated_fd(void)
+{
+#if HAVE_LIBSYSTEMD
+	if (sd_listen_fds(1) == 1 && sd_is_socket_unix(SD_LISTEN_FDS_START,
+					     SOCK_STREAM, 1, NULL, 0) > 0) {
+		return SD_LISTEN_FDS_START;
+	}
+#endif
+	return -1;
+}
+
 static int xs_daemon_listen(struct xenstored *xs)
 {
 	const char *path = xs->cfg.socket_path;
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd;
+	int fd = xs_daemon_activated_fd();
 
+	if (fd >= 0) {
+		log_info("using the socket passed by systemd");
+		evutil_make_socket_nonblocking(fd);
+		xs->listen_fd = fd;
+		xs->socket_activated = true;
+		goto listening;
+	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		log_err("socket path %s is too long", path);
 		return -ENAMETOOLONG;
@@ -111,6 +130,7 @@ static int xs_daemon_listen(struct xenstored *xs)
 		return -EIO;
 	}
 	xs->listen_fd = fd;
+listening:
 	xs->ev_listen =
 		event_new(xs->base, fd, EV_READ | EV_PERSIST, xs_accept_cb, xs);
 	if (!xs->ev_listen || event_add(xs->ev_listen, NULL) < 0) {
@@ -312,7 +332,9 @@ void xs_daemon_fini(struct xenstored *xs)
 	}
 	if (xs->listen_fd >= 0) {
 		close(xs->listen_fd);
-		unlink(xs->cfg.socket_path);
+		if (!xs->socket_activated) {
+			unlink(xs->cfg.socket_path);
+		}
 	}
 	xs_db_close(xs->db);
 	xs_store_fini(xs);

@@ -178,6 +178,7 @@ struct xenstored {
 	struct xs_config cli; /* what the command line set */
 	struct xs_db *db;
 	int listen_fd;
+	bool socket_activated;     /* listen_fd came from systemd */
 	struct event *ev_listen;
 	struct event *ev_signals[3];
 	bool quit;

@@ -86,6 +86,9 @@ bool log_would_print(enum log_level level)
 	return log_state.enabled && level <= log_state.level;
 }
 
+static void log_vline(enum log_level level, int errnum, const char *fmt,
+	va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void log_vline(
 	enum log_level level, int errnum, const char *fmt, va_list ap)
 {
