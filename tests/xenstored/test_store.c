@@ -7,13 +7,18 @@
  * reads keep working, nothing half-applied), the per-node transaction
  * conflict rules, and DIRECTORY_PART chunking.
  */
-#include <cmocka.h>
+/* cmocka needs these first, in this order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 
 #include "inproc.h"
 #include "xsclient_errors.h"
