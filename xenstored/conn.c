@@ -159,6 +159,8 @@ static void xs_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	n = read(fd, vec.iov_base, vec.iov_len);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		log_debug("conn %u: %s", conn->id,
+			n == 0 ? "end of file" : strerror(errno));
 		xs_conn_close(conn);
 		return;
 	}
@@ -170,12 +172,21 @@ static void xs_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	xs_conn_queue_work(conn);
 }
 
+/*
+ * Note: evbuffer_write() returns -1 without setting errno when the buffer
+ * is empty, so it is only ever called on a non-empty buffer.
+ */
 static void xs_conn_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct xs_conn *conn = arg;
 
+	if (evbuffer_get_length(conn->out) == 0) {
+		event_del(conn->ev_write);
+		return;
+	}
 	if (evbuffer_write(conn->out, fd) < 0 && errno != EAGAIN &&
 		errno != EINTR) {
+		log_debug("conn %u: write: %s", conn->id, strerror(errno));
 		xs_conn_close(conn);
 		return;
 	}
@@ -332,6 +343,7 @@ void xs_conn_flush(struct xs_conn *conn, bool commit_ok,
 	}
 	if (evbuffer_write(conn->out, conn->fd) < 0 && errno != EAGAIN &&
 		errno != EINTR) {
+		log_debug("conn %u: write: %s", conn->id, strerror(errno));
 		xs_conn_close(conn);
 		return;
 	}
@@ -341,5 +353,7 @@ void xs_conn_flush(struct xs_conn *conn, bool commit_ok,
 		xs_conn_close(conn);
 	} else if (evbuffer_get_length(conn->out) > 0) {
 		event_add(conn->ev_write, NULL);
+	} else {
+		event_del(conn->ev_write);
 	}
 }
