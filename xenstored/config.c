@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xenstored.h"
 
@@ -83,6 +85,46 @@ int xs_parse_uint(const char *s, uint64_t max, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/**
+ * Create the missing directories above the file at path (mkdir -p of its
+ * directory); the last one gets mode, the ones above it 0755.
+ * Errors: negative errno of mkdir().
+ */
+int xs_mkdir_parents(const char *path, mode_t mode)
+{
+	char *dir = strdup(path);
+	char *p, *last;
+	int ret = 0;
+
+	if (!dir) {
+		return -ENOMEM;
+	}
+	last = strrchr(dir, '/');
+	if (!last || last == dir) {
+		free(dir);
+		return 0;
+	}
+	*last = '\0';
+	for (p = dir + 1; ret == 0; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0') {
+			continue;
+		}
+		*p = '\0';
+		if (mkdir(dir, c == '\0' ? mode : 0755) < 0 &&
+			errno != EEXIST) {
+			ret = -errno;
+		}
+		*p = c;
+		if (c == '\0') {
+			break;
+		}
+	}
+	free(dir);
+	return ret;
 }
 
 /** Every field unset, so that merging knows what was given. */
@@ -258,6 +300,21 @@ static const struct option xs_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/** "--name" of an option, for messages. */
+static const char *xs_config_opt_name(int opt)
+{
+	static char buf[48];
+	const struct option *o;
+
+	for (o = xs_options; o->name; o++) {
+		if (o->val == opt) {
+			snprintf(buf, sizeof(buf), "--%s", o->name);
+			return buf;
+		}
+	}
+	return "an option";
+}
+
 static int xs_config_one_arg(struct xs_config *cli, int opt, const char *arg)
 {
 	enum log_level level;
@@ -337,9 +394,8 @@ int xs_config_parse_args(
 		if (opt == '?' || xs_config_one_arg(cli, opt, optarg) < 0) {
 			if (opt != '?') {
 				fprintf(stderr,
-					"xenstored: invalid value for option "
-					"-%c: %s\n",
-					opt < 256 ? opt : '-', optarg);
+					"xenstored: invalid value for %s: %s\n",
+					xs_config_opt_name(opt), optarg);
 			}
 			xs_config_usage(stderr);
 			return -EINVAL;
@@ -499,6 +555,10 @@ int xs_config_load_file(struct xs_config *cfg, const char *path)
 	int ret = 0;
 
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root && jerr.line < 0) {
+		log_err("config %s: %s", path, jerr.text);
+		return -EINVAL;
+	}
 	if (!root) {
 		log_err("config %s: line %d: %s", path, jerr.line, jerr.text);
 		return -EINVAL;

@@ -52,37 +52,6 @@ static void xs_accept_cb(evutil_socket_t fd, short what, void *arg)
 	log_debug("conn %u: new on the socket", conn->id);
 }
 
-/** mkdir -p for the socket's directory (mode 0755). */
-static int xs_daemon_mkdirs(const char *path)
-{
-	char *dir = strdup(path), *p;
-	int ret = 0;
-
-	if (!dir) {
-		return -ENOMEM;
-	}
-	p = strrchr(dir, '/');
-	if (p && p != dir) {
-		*p = '\0';
-		for (p = dir + 1; ret == 0; p++) {
-			if (*p != '/' && *p != '\0') {
-				continue;
-			}
-			char c = *p;
-			*p = '\0';
-			if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-				ret = -errno;
-			}
-			*p = c;
-			if (c == '\0') {
-				break;
-			}
-		}
-	}
-	free(dir);
-	return ret;
-}
-
 /** A socket handed over by systemd (socket activation), or -1. */
 static int xs_daemon_activated_fd(void)
 {
@@ -113,7 +82,7 @@ static int xs_daemon_listen(struct xenstored *xs)
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
-	if (xs_daemon_mkdirs(path) < 0) {
+	if (xs_mkdir_parents(path, 0755) < 0) {
 		log_err_errno("cannot create the directory of %s", path);
 		return -EIO;
 	}

@@ -175,29 +175,6 @@ static int xs_db_exec(struct xs_db *db, const char *sql)
 	return 0;
 }
 
-/** Create the parent directory of path (one level, mode 0700). */
-static int xs_db_make_dir(const char *path)
-{
-	char *dir = strdup(path);
-	char *slash;
-	int ret = 0;
-
-	if (!dir) {
-		return -ENOMEM;
-	}
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			ret = -errno;
-			log_err_errno(
-				"cannot create database directory %s", dir);
-		}
-	}
-	free(dir);
-	return ret;
-}
-
 static int xs_db_user_version(struct xs_db *db, int *version)
 {
 	sqlite3_stmt *s;
@@ -320,8 +297,10 @@ int xs_db_open(const char *path, bool power_durable, int64_t max_size,
 		free(db);
 		return -ENOMEM;
 	}
-	ret = xs_db_make_dir(path);
+	ret = xs_mkdir_parents(path, 0700);
 	if (ret < 0) {
+		log_err("cannot create the directory of database %s: %s", path,
+			strerror(-ret));
 		goto fail;
 	}
 	rc = sqlite3_open_v2(path, &db->sql,

@@ -18,12 +18,10 @@ int main(int argc, char **argv)
 	log_init("xenstored", LOG_LEVEL_INFO);
 	xs_config_init(&xs.cli);
 	xs_config_init(&xs.cfg);
-	if (xs_config_parse_args(&xs.cli, argc, argv, &exit_now) < 0) {
-		return 2;
-	}
-	if (exit_now) {
+	if (xs_config_parse_args(&xs.cli, argc, argv, &exit_now) < 0 ||
+		exit_now) {
 		xs_config_fini(&xs.cli);
-		return 0;
+		return exit_now ? 0 : 2;
 	}
 	ret = xs_daemon_init(&xs);
 	if (ret == 0) {

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/types.h>
 
 #include "io/xs_wire.h"
 #include "log.h"
@@ -178,7 +179,7 @@ struct xenstored {
 	struct xs_config cli; /* what the command line set */
 	struct xs_db *db;
 	int listen_fd;
-	bool socket_activated;     /* listen_fd came from systemd */
+	bool socket_activated; /* listen_fd came from systemd */
 	struct event *ev_listen;
 	struct event *ev_signals[3];
 	bool quit;
@@ -264,6 +265,7 @@ int xs_quota_parse_name(const char *name, enum xs_quota *q);
 const char *xs_quota_name(enum xs_quota q);
 const char *xs_quota_description(enum xs_quota q);
 int xs_parse_uint(const char *s, uint64_t max, uint64_t *out);
+int xs_mkdir_parents(const char *path, mode_t mode);
 
 /* conn.c */
 int xs_conn_new(struct xenstored *xs, int fd, struct xs_conn **out);

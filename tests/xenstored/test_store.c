@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "inproc.h"
 #include "xsclient_errors.h"
 
