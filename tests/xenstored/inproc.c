@@ -50,7 +50,32 @@ static int inproc_boot(struct inproc *ip, const char *const *args)
 		return -1;
 	}
 	ip->client_fd = fds[1];
+	ip->fds[0] = fds[1];
+	ip->conns[0] = ip->conn;
+	ip->client_count = 1;
 	return 0;
+}
+
+int inproc_connect(struct inproc *ip, unsigned int domid)
+{
+	int fds[2], idx = ip->client_count;
+
+	if (idx >= INPROC_CLIENTS_MAX ||
+		socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0 ||
+		xs_conn_new(&ip->xs, fds[0], &ip->conns[idx]) < 0) {
+		return -1;
+	}
+	ip->conns[idx]->domain = xs_domain_get(&ip->xs, domid, true);
+	ip->fds[idx] = fds[1];
+	ip->client_count++;
+	inproc_use(ip, idx);
+	return idx;
+}
+
+void inproc_use(struct inproc *ip, int idx)
+{
+	ip->client_fd = ip->fds[idx];
+	ip->conn = ip->conns[idx];
 }
 
 int inproc_start(struct inproc *ip, const char *const *args)
@@ -66,9 +91,12 @@ int inproc_start(struct inproc *ip, const char *const *args)
 
 static void inproc_shutdown(struct inproc *ip)
 {
-	if (ip->client_fd > 0) {
-		close(ip->client_fd);
+	int i;
+
+	for (i = 0; i < ip->client_count; i++) {
+		close(ip->fds[i]);
 	}
+	ip->client_count = 0;
 	ip->client_fd = -1;
 	xs_daemon_fini(&ip->xs);
 }

@@ -14,15 +14,29 @@
 
 #include "xenstored.h"
 
+#define INPROC_CLIENTS_MAX 8
+
 struct inproc {
 	struct xenstored xs;
 	char dir[64];
 	int client_fd;
 	struct xs_conn *conn;
+	int fds[INPROC_CLIENTS_MAX];
+	struct xs_conn *conns[INPROC_CLIENTS_MAX];
+	int client_count;
 	uint32_t next_req_id;
 	unsigned int events; /* WATCH_EVENTs seen while waiting */
 	char last_event[512];
 };
+
+/**
+ * Open another client connection speaking for domid and make it the one
+ * that inproc_request() uses; returns the previous one's index. Clients
+ * are numbered from 0 (the one inproc_start() opens, for dom0).
+ */
+int inproc_connect(struct inproc *ip, unsigned int domid);
+/** Make client idx the one that inproc_request() uses. */
+void inproc_use(struct inproc *ip, int idx);
 
 /** Start with extra command-line options (NULL-terminated, may be NULL). */
 int inproc_start(struct inproc *ip, const char *const *args);
