@@ -90,14 +90,9 @@ int xs_store_get(struct xs_req *req, const char *path, struct xs_node **out)
 	return xs_db_get(req->conn->xs->db, path, out);
 }
 
-struct xs_child_list {
-	char *buf;
-	size_t len, cap;
-};
-
-static int xs_child_list_add(const char *name, void *arg)
+/** Append name and its NUL to l. */
+int xs_namelist_add(struct xs_namelist *l, const char *name)
 {
-	struct xs_child_list *l = arg;
 	size_t n = strlen(name) + 1;
 	char *grown;
 
@@ -114,6 +109,11 @@ static int xs_child_list_add(const char *name, void *arg)
 	return 0;
 }
 
+static int xs_store_child_add(const char *name, void *arg)
+{
+	return xs_namelist_add(arg, name);
+}
+
 /**
  * The children of path as NUL-terminated leaf names (*list, caller
  * frees; *len bytes) and the generation count of that list.
@@ -121,7 +121,7 @@ static int xs_child_list_add(const char *name, void *arg)
 int xs_store_children(struct xs_req *req, const char *path, char **list,
 	size_t *len, uint64_t *gencnt)
 {
-	struct xs_child_list l = {NULL, 0, 0};
+	struct xs_namelist l = {NULL, 0, 0};
 	struct xs_node *node;
 	int ret;
 
@@ -134,7 +134,7 @@ int xs_store_children(struct xs_req *req, const char *path, char **list,
 	}
 	*gencnt = xs_store_cgen(req->conn->xs, path);
 	xs_node_free(node);
-	ret = xs_db_children(req->conn->xs->db, path, xs_child_list_add, &l);
+	ret = xs_db_children(req->conn->xs->db, path, xs_store_child_add, &l);
 	if (ret < 0) {
 		free(l.buf);
 		return ret;
@@ -174,6 +174,27 @@ static int xs_store_check_size(struct xs_conn *conn, const struct xs_node *node)
 		return -ENOSPC;
 	}
 	return 0;
+}
+
+/**
+ * Store a changed existing node (borrowed): node-size quota, a new
+ * generation, and, outside a transaction, the watch events.
+ */
+static int xs_store_update(struct xs_req *req, struct xs_node *node)
+{
+	struct xs_conn *conn = req->conn;
+	int ret = xs_store_check_size(conn, node);
+
+	if (ret < 0) {
+		return ret;
+	}
+	node->gen = xs_store_next_gen(conn->xs);
+	ret = xs_store_put(req, node, false);
+	if (ret == 0 && !req->txn) {
+		xs_watch_fire(conn->xs, node->path, node->perms,
+			node->perm_count, req->seq);
+	}
+	return ret;
 }
 
 /** Reserve count new nodes for owner in the request's view. */
@@ -306,15 +327,7 @@ int xs_store_write(struct xs_req *req, const char *path, const void *value,
 		ret = xs_node_set_value(node, value, len);
 	}
 	if (ret == 0) {
-		ret = xs_store_check_size(conn, node);
-	}
-	if (ret == 0) {
-		node->gen = xs_store_next_gen(conn->xs);
-		ret = xs_store_put(req, node, false);
-	}
-	if (ret == 0 && !req->txn) {
-		xs_watch_fire(conn->xs, path, node->perms, node->perm_count,
-			req->seq);
+		ret = xs_store_update(req, node);
 	}
 	xs_node_free(node);
 	return ret;
@@ -355,7 +368,7 @@ int xs_store_set_perms(struct xs_req *req, const char *path,
 		ret = xs_node_set_perms(node, perms, count);
 	}
 	if (ret == 0) {
-		ret = xs_store_check_size(conn, node);
+		ret = xs_store_update(req, node);
 	}
 	if (ret == 0 && old_owner != perms[0].id && !req->txn &&
 		!xs_path_is_special(path)) {
@@ -363,14 +376,6 @@ int xs_store_set_perms(struct xs_req *req, const char *path,
 		if (ret == 0) {
 			ret = xs_domain_adjust_nodes(conn->xs, old_owner, -1);
 		}
-	}
-	if (ret == 0) {
-		node->gen = xs_store_next_gen(conn->xs);
-		ret = xs_store_put(req, node, false);
-	}
-	if (ret == 0 && !req->txn) {
-		xs_watch_fire(conn->xs, path, node->perms, node->perm_count,
-			req->seq);
 	}
 	xs_node_free(node);
 	return ret;

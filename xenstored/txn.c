@@ -303,27 +303,8 @@ int xs_txn_delete(struct xs_txn *txn, struct xs_req *req, const char *path)
 struct xs_txn_list_ctx {
 	struct xs_txn *txn;
 	const char *path;
-	char *buf;
-	size_t len, cap;
+	struct xs_namelist names;
 };
-
-static int xs_txn_list_add(struct xs_txn_list_ctx *l, const char *name)
-{
-	size_t n = strlen(name) + 1;
-	char *grown;
-
-	if (l->len + n > l->cap) {
-		l->cap = (l->len + n) * 2;
-		grown = realloc(l->buf, l->cap);
-		if (!grown) {
-			return -ENOMEM;
-		}
-		l->buf = grown;
-	}
-	memcpy(l->buf + l->len, name, n);
-	l->len += n;
-	return 0;
-}
 
 static char *xs_txn_child_path(const char *parent, const char *name)
 {
@@ -351,7 +332,7 @@ static int xs_txn_list_db_child(const char *name, void *arg)
 	if (e && !e->node) {
 		return 0;
 	}
-	return xs_txn_list_add(l, name);
+	return xs_namelist_add(&l->names, name);
 }
 
 static int xs_txn_name_cmp(const void *a, const void *b)
@@ -360,7 +341,7 @@ static int xs_txn_name_cmp(const void *a, const void *b)
 }
 
 /** Sort the NUL-separated names of l in place (same order as SQLite's). */
-static int xs_txn_list_sort(struct xs_txn_list_ctx *l)
+static int xs_txn_list_sort(struct xs_namelist *l)
 {
 	size_t count = xs_proto_count_strings(l->buf, l->len), i, off = 0;
 	char **names, *sorted;
@@ -393,7 +374,7 @@ static int xs_txn_list_sort(struct xs_txn_list_ctx *l)
 int xs_txn_children(struct xs_txn *txn, struct xs_req *req, const char *path,
 	char **list, size_t *len, uint64_t *gencnt)
 {
-	struct xs_txn_list_ctx l = {txn, path, NULL, 0, 0};
+	struct xs_txn_list_ctx l = {txn, path, {NULL, 0, 0}};
 	struct xs_txn_entry *e, *pe;
 	char *parent;
 	int ret;
@@ -422,19 +403,20 @@ int xs_txn_children(struct xs_txn *txn, struct xs_req *req, const char *path,
 		}
 		ret = xs_path_parent(e->path, &parent);
 		if (ret == 0 && strcmp(parent, path) == 0) {
-			ret = xs_txn_list_add(&l, xs_path_basename(e->path));
+			ret = xs_namelist_add(
+				&l.names, xs_path_basename(e->path));
 		}
 		free(parent);
 	}
 	if (ret == 0) {
-		ret = xs_txn_list_sort(&l);
+		ret = xs_txn_list_sort(&l.names);
 	}
 	if (ret < 0) {
-		free(l.buf);
+		free(l.names.buf);
 		return ret;
 	}
-	*list = l.buf;
-	*len = l.len;
+	*list = l.names.buf;
+	*len = l.names.len;
 	*gencnt = pe->children_changed ? pe->base_cgen + 1 : pe->base_cgen;
 	return 0;
 }

@@ -98,6 +98,31 @@ static const char *xs_watch_epath(const struct xs_watch *w, const char *path)
 }
 
 /**
+ * Resolve path for conn and find its watch (path, token). On success
+ * *abspath is the resolved path (caller frees) and *found the watch or
+ * NULL. Errors: those of xs_path_resolve().
+ */
+static int xs_watch_lookup(struct xs_conn *conn, const char *path,
+	const char *token, char **abspath, struct xs_watch **found)
+{
+	struct xs_watch *w;
+	int ret = xs_path_resolve(conn, path, true, abspath);
+
+	*found = NULL;
+	if (ret < 0) {
+		return ret;
+	}
+	TAILQ_FOREACH(w, &conn->watches, conn_link) {
+		if (strcmp(w->abspath, *abspath) == 0 &&
+			strcmp(w->token, token) == 0) {
+			*found = w;
+			break;
+		}
+	}
+	return 0;
+}
+
+/**
  * WATCH: add a watch for conn. path is as the client sent it; depth -1
  * means unlimited. Replies OK and queues the initial event.
  * Errors: -EINVAL (bad path), -EEXIST (same path and token), -E2BIG
@@ -112,16 +137,13 @@ int xs_watch_add(struct xs_conn *conn, const char *path, const char *token,
 	char *abspath;
 	int ret;
 
-	ret = xs_path_resolve(conn, path, true, &abspath);
+	ret = xs_watch_lookup(conn, path, token, &abspath, &w);
 	if (ret < 0) {
 		return ret;
 	}
-	TAILQ_FOREACH(w, &conn->watches, conn_link) {
-		if (strcmp(w->abspath, abspath) == 0 &&
-			strcmp(w->token, token) == 0) {
-			free(abspath);
-			return -EEXIST;
-		}
+	if (w) {
+		free(abspath);
+		return -EEXIST;
 	}
 	if (xs_domain_quota_exceeded(xs, conn->domain, XS_Q_WATCHES,
 		    conn->domain->watch_count + 1)) {
@@ -183,20 +205,16 @@ int xs_watch_remove(struct xs_conn *conn, const char *path, const char *token)
 	char *abspath;
 	int ret;
 
-	ret = xs_path_resolve(conn, path, true, &abspath);
+	ret = xs_watch_lookup(conn, path, token, &abspath, &w);
 	if (ret < 0) {
 		return ret;
 	}
-	TAILQ_FOREACH(w, &conn->watches, conn_link) {
-		if (strcmp(w->abspath, abspath) == 0 &&
-			strcmp(w->token, token) == 0) {
-			xs_watch_unlink(conn->xs, w);
-			free(abspath);
-			return 0;
-		}
-	}
 	free(abspath);
-	return -ENOENT;
+	if (!w) {
+		return -ENOENT;
+	}
+	xs_watch_unlink(conn->xs, w);
+	return 0;
 }
 
 void xs_watch_remove_all(struct xs_conn *conn)

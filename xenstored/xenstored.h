@@ -324,6 +324,11 @@ int xs_node_set_perms(
 size_t xs_node_size(const struct xs_node *node);
 
 /* store.c: the tree seen by one request, directly or in a transaction */
+struct xs_namelist {
+	char *buf; /* NUL-terminated names, one after the other */
+	size_t len, cap;
+};
+int xs_namelist_add(struct xs_namelist *l, const char *name);
 int xs_store_get(struct xs_req *req, const char *path, struct xs_node **out);
 int xs_store_children(struct xs_req *req, const char *path, char **list,
 	size_t *len, uint64_t *gencnt);
