@@ -247,6 +247,7 @@ void xs_turn_end(struct xenstored *xs)
 			xs->stats.commit_failures++;
 			log_warn("database %s: commit failed: %s",
 				xs_db_path(xs->db), xs_proto_error_name(err));
+			xs_dircache_clear(xs);
 			if (xs_store_reload(xs) < 0) {
 				xs->write_error = true;
 			}

@@ -124,6 +124,7 @@ struct xs_db {
 	bool in_batch;
 	bool in_request;
 	bool in_savepoint;
+	bool batch_is_request; /* the batch holds only the current request */
 	int lost;       /* SQLite rolled the whole batch back: its error */
 	bool last_full; /* the last failure was SQLITE_FULL */
 };
@@ -378,11 +379,18 @@ static int xs_db_req_touch(struct xs_db *db)
 		return 0;
 	}
 	if (!db->in_batch) {
+		/*
+		 * The turn's first writer: BEGIN alone isolates it, and a
+		 * failure rolls back the whole (one-request) batch, so it
+		 * needs no savepoint of its own.
+		 */
 		ret = xs_db_step_done(db, ST_BEGIN);
-		if (ret < 0) {
-			return ret;
+		if (ret == 0) {
+			db->in_batch = true;
+			db->in_savepoint = true;
+			db->batch_is_request = true;
 		}
-		db->in_batch = true;
+		return ret;
 	}
 	ret = xs_db_step_done(db, ST_SAVEPOINT);
 	if (ret == 0) {
@@ -393,6 +401,7 @@ static int xs_db_req_touch(struct xs_db *db)
 
 int xs_db_req_end(struct xs_db *db, bool ok)
 {
+	bool whole_batch = db->batch_is_request;
 	int ret = 0;
 
 	if (!db->in_request) {
@@ -403,6 +412,21 @@ int xs_db_req_end(struct xs_db *db, bool ok)
 		return 0;
 	}
 	db->in_savepoint = false;
+	db->batch_is_request = false;
+	if (whole_batch) {
+		/* The batch is this request: keep it, or drop it whole. */
+		if (ok && !sqlite3_get_autocommit(db->sql)) {
+			return 0;
+		}
+		if (!sqlite3_get_autocommit(db->sql)) {
+			ret = xs_db_step_done(db, ST_ROLLBACK);
+		} else if (ok) {
+			ret = db->last_full ? -ENOSPC : -EIO;
+		}
+		db->last_full = false;
+		db->in_batch = false;
+		return ret;
+	}
 	if (sqlite3_get_autocommit(db->sql)) {
 		/*
 		 * After FULL, IOERR or NOMEM, SQLite may have rolled back the
@@ -423,6 +447,12 @@ int xs_db_req_end(struct xs_db *db, bool ok)
 		ret = xs_db_step_done(db, ST_RELEASE);
 	}
 	return ret;
+}
+
+/** True once the current request has changed something. */
+bool xs_db_req_touched(const struct xs_db *db)
+{
+	return db->in_savepoint;
 }
 
 bool xs_db_in_batch(const struct xs_db *db)

@@ -164,6 +164,7 @@ static int xs_proto_writable(struct xenstored *xs)
 static int xs_proto_run_write(struct xs_req *req, const struct xs_op *op)
 {
 	struct xenstored *xs = req->conn->xs;
+	bool touched;
 	int ret, end;
 
 	ret = xs_proto_writable(xs);
@@ -178,7 +179,12 @@ static int xs_proto_run_write(struct xs_req *req, const struct xs_op *op)
 	}
 	xs->counts_dirty = false;
 	ret = op->handler(req);
+	touched = xs_db_req_touched(xs->db);
 	end = xs_db_req_end(xs->db, ret == 0);
+	if ((ret < 0 && touched) || end < 0) {
+		/* Lists built from rolled-back rows must not survive. */
+		xs_dircache_clear(xs);
+	}
 	if ((ret < 0 || end < 0) && xs->counts_dirty) {
 		/* Memory may have counted what the database dropped. */
 		if (xs_store_reload(xs) < 0) {

@@ -59,6 +59,100 @@ int xs_store_set_cgen(struct xenstored *xs, const char *path, uint64_t cgen)
 void xs_store_forget_cgen(struct xenstored *xs, const char *path)
 {
 	free(xs_hash_remove(xs->cgens, path));
+	xs_dircache_forget(xs, path);
+}
+
+/*
+ * The children-list cache: the serialized children of recently listed
+ * nodes, each tagged with the children generation it was built at and
+ * valid only while the node still has that generation. At most
+ * XS_DIRCACHE_MAX entries, least recently used evicted first. Emptied
+ * whenever a rollback may have left a list built from rows that are gone.
+ */
+#define XS_DIRCACHE_MAX 256
+
+struct xs_dircache_entry {
+	char *path;
+	uint64_t cgen;
+	char *list;
+	size_t len;
+	TAILQ_ENTRY(xs_dircache_entry) link;
+};
+
+static void xs_dircache_drop(struct xenstored *xs, struct xs_dircache_entry *e)
+{
+	xs_hash_remove(xs->dircache, e->path);
+	TAILQ_REMOVE(&xs->dircache_lru, e, link);
+	xs->dircache_count--;
+	free(e->path);
+	free(e->list);
+	free(e);
+}
+
+void xs_dircache_forget(struct xenstored *xs, const char *path)
+{
+	struct xs_dircache_entry *e = xs_hash_get(xs->dircache, path);
+
+	if (e) {
+		xs_dircache_drop(xs, e);
+	}
+}
+
+void xs_dircache_clear(struct xenstored *xs)
+{
+	struct xs_dircache_entry *e;
+
+	while ((e = TAILQ_FIRST(&xs->dircache_lru))) {
+		xs_dircache_drop(xs, e);
+	}
+}
+
+/** A copy of path's cached list if it is current (caller frees). */
+static bool xs_dircache_get(struct xenstored *xs, const char *path,
+	uint64_t cgen, char **list, size_t *len)
+{
+	struct xs_dircache_entry *e = xs_hash_get(xs->dircache, path);
+
+	if (!e || e->cgen != cgen) {
+		return false;
+	}
+	*list = malloc(e->len ? e->len : 1);
+	if (!*list) {
+		return false;
+	}
+	memcpy(*list, e->list, e->len);
+	*len = e->len;
+	TAILQ_REMOVE(&xs->dircache_lru, e, link);
+	TAILQ_INSERT_HEAD(&xs->dircache_lru, e, link);
+	return true;
+}
+
+/** Remember a list (copied); failure only means no caching. */
+static void xs_dircache_put(struct xenstored *xs, const char *path,
+	uint64_t cgen, const char *list, size_t len)
+{
+	struct xs_dircache_entry *e;
+
+	xs_dircache_forget(xs, path);
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->path = strdup(path)) ||
+		!(e->list = malloc(len ? len : 1)) ||
+		xs_hash_put(xs->dircache, path, e) < 0) {
+		if (e) {
+			free(e->path);
+			free(e->list);
+		}
+		free(e);
+		return;
+	}
+	memcpy(e->list, list, len);
+	e->len = len;
+	e->cgen = cgen;
+	TAILQ_INSERT_HEAD(&xs->dircache_lru, e, link);
+	if (++xs->dircache_count > XS_DIRCACHE_MAX) {
+		xs_dircache_drop(xs,
+			TAILQ_LAST(&xs->dircache_lru, xs_dircache_lru_head));
+	}
 }
 
 static void xs_store_free_cgen(const char *key, void *value, void *arg)
@@ -68,6 +162,11 @@ static void xs_store_free_cgen(const char *key, void *value, void *arg)
 
 void xs_store_fini(struct xenstored *xs)
 {
+	if (xs->dircache) {
+		xs_dircache_clear(xs);
+		xs_hash_free(xs->dircache);
+		xs->dircache = NULL;
+	}
 	if (xs->cgens) {
 		xs_hash_foreach(xs->cgens, xs_store_free_cgen, NULL);
 		xs_hash_free(xs->cgens);
@@ -121,6 +220,7 @@ static int xs_store_child_add(const char *name, void *arg)
 int xs_store_children(struct xs_req *req, const char *path, char **list,
 	size_t *len, uint64_t *gencnt)
 {
+	struct xenstored *xs = req->conn->xs;
 	struct xs_namelist l = {NULL, 0, 0};
 	struct xs_node *node;
 	int ret;
@@ -128,17 +228,21 @@ int xs_store_children(struct xs_req *req, const char *path, char **list,
 	if (req->txn) {
 		return xs_txn_children(req->txn, req, path, list, len, gencnt);
 	}
-	ret = xs_db_get(req->conn->xs->db, path, &node);
+	ret = xs_db_get(xs->db, path, &node);
 	if (ret < 0) {
 		return ret;
 	}
-	*gencnt = xs_store_cgen(req->conn->xs, path);
 	xs_node_free(node);
-	ret = xs_db_children(req->conn->xs->db, path, xs_store_child_add, &l);
+	*gencnt = xs_store_cgen(xs, path);
+	if (xs_dircache_get(xs, path, *gencnt, list, len)) {
+		return 0;
+	}
+	ret = xs_db_children(xs->db, path, xs_store_child_add, &l);
 	if (ret < 0) {
 		free(l.buf);
 		return ret;
 	}
+	xs_dircache_put(xs, path, *gencnt, l.buf, l.len);
 	*list = l.buf;
 	*len = l.len;
 	return 0;
@@ -483,7 +587,9 @@ int xs_store_init_tree(struct xenstored *xs)
 	int ret = 0;
 
 	xs->cgens = xs_hash_new();
-	if (!xs->cgens) {
+	xs->dircache = xs_hash_new();
+	TAILQ_INIT(&xs->dircache_lru);
+	if (!xs->cgens || !xs->dircache) {
 		return -ENOMEM;
 	}
 	for (i = 0; i < 3 && ret == 0; i++) {

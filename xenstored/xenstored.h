@@ -171,6 +171,7 @@ struct xs_config {
 };
 
 struct xs_hash;
+struct xs_dircache_entry;
 
 /* The daemon's context. */
 struct xenstored {
@@ -183,11 +184,14 @@ struct xenstored {
 	struct event *ev_listen;
 	struct event *ev_signals[3];
 	bool quit;
-	bool write_error;          /* refuse writes until a reload works */
-	bool counts_dirty;         /* node counts changed by this request */
-	uint64_t gen;              /* last generation count handed out */
-	uint64_t gen_epoch;        /* children generation of untouched nodes */
-	struct xs_hash *cgens;     /* path -> children generation if touched */
+	bool write_error;         /* refuse writes until a reload works */
+	bool counts_dirty;        /* node counts changed by this request */
+	uint64_t gen;             /* last generation count handed out */
+	uint64_t gen_epoch;       /* children generation of untouched nodes */
+	struct xs_hash *cgens;    /* path -> children generation if touched */
+	struct xs_hash *dircache; /* path -> cached children list (store.c) */
+	TAILQ_HEAD(xs_dircache_lru_head, xs_dircache_entry) dircache_lru;
+	unsigned int dircache_count;
 	uint64_t req_seq;          /* sequence of requests */
 	uint64_t turn_first_write; /* seq of the turn's first write, or 0 */
 	unsigned int next_conn_id;
@@ -229,6 +233,7 @@ void xs_db_close(struct xs_db *db);
 int xs_db_req_begin(struct xs_db *db);
 int xs_db_req_end(struct xs_db *db, bool ok);
 bool xs_db_in_batch(const struct xs_db *db);
+bool xs_db_req_touched(const struct xs_db *db);
 int xs_db_commit(struct xs_db *db);
 int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out);
 int xs_db_put(struct xs_db *db, const struct xs_node *node);
@@ -343,6 +348,8 @@ uint64_t xs_store_next_gen(struct xenstored *xs);
 uint64_t xs_store_cgen(struct xenstored *xs, const char *path);
 int xs_store_set_cgen(struct xenstored *xs, const char *path, uint64_t cgen);
 void xs_store_forget_cgen(struct xenstored *xs, const char *path);
+void xs_dircache_forget(struct xenstored *xs, const char *path);
+void xs_dircache_clear(struct xenstored *xs);
 void xs_store_fini(struct xenstored *xs);
 
 /* txn.c */
