@@ -193,7 +193,9 @@ static int xs_op_directory_part(struct xs_req *req)
 		return -ENOMEM;
 	}
 	memcpy(reply, gen, genlen);
-	memcpy(reply + genlen, list + off, take);
+	if (take) {
+		memcpy(reply + genlen, list + off, take);
+	}
 	n = genlen + take;
 	if (off + take == len) {
 		reply[n++] = '\0';

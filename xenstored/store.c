@@ -120,7 +120,9 @@ static bool xs_dircache_get(struct xenstored *xs, const char *path,
 	if (!*list) {
 		return false;
 	}
-	memcpy(*list, e->list, e->len);
+	if (e->len) {
+		memcpy(*list, e->list, e->len);
+	}
 	*len = e->len;
 	TAILQ_REMOVE(&xs->dircache_lru, e, link);
 	TAILQ_INSERT_HEAD(&xs->dircache_lru, e, link);
@@ -145,7 +147,9 @@ static void xs_dircache_put(struct xenstored *xs, const char *path,
 		free(e);
 		return;
 	}
-	memcpy(e->list, list, len);
+	if (len) {
+		memcpy(e->list, list, len);
+	}
 	e->len = len;
 	e->cgen = cgen;
 	TAILQ_INSERT_HEAD(&xs->dircache_lru, e, link);

@@ -513,8 +513,8 @@ int main(int argc, char **argv)
 		fail(&b, "watch fan-out", ret);
 	}
 	if (ret == 0) {
+		/* x stays open on the old daemon; closed below. */
 		ret = bench_tree(&b, x, &tree_s, &rss_per_node, &restart_ms);
-		x = NULL; /* closed by the restart */
 		if (ret < 0) {
 			fail(&b, "1000-domain tree", ret);
 		}
