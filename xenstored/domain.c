@@ -6,7 +6,9 @@
  * quotas check (nodes owned, watches, transactions).
  *
  * Records are created on demand: for every domain that owns nodes, has a
- * connection, or was named by SET_QUOTA/SET_FEATURE/INTRODUCE.
+ * connection, or was named by SET_QUOTA/SET_FEATURE/INTRODUCE. They are
+ * found through an array indexed by domid (one lookup per request, with
+ * thousands of domains), and listed on xs->domains for reports.
  *
  * Invariants:
  *   1. There is at most one record per domid.
@@ -25,13 +27,19 @@ struct xs_domain *xs_domain_get(
 	struct xs_domain *dom;
 	unsigned int i, q;
 
-	LIST_FOREACH(dom, &xs->domains, link) {
-		if (dom->domid == domid) {
-			return dom;
+	if (domid > XS_DOMID_LIMIT) {
+		return NULL;
+	}
+	if (!xs->domain_index) {
+		/* Untouched pages of the array cost no memory. */
+		xs->domain_index =
+			calloc(XS_DOMID_LIMIT + 1, sizeof(*xs->domain_index));
+		if (!xs->domain_index) {
+			return NULL;
 		}
 	}
-	if (!create) {
-		return NULL;
+	if (xs->domain_index[domid] || !create) {
+		return xs->domain_index[domid];
 	}
 	dom = calloc(1, sizeof(*dom));
 	if (!dom) {
@@ -52,6 +60,7 @@ struct xs_domain *xs_domain_get(
 		}
 	}
 	LIST_INSERT_HEAD(&xs->domains, dom, link);
+	xs->domain_index[domid] = dom;
 	return dom;
 }
 
@@ -63,6 +72,8 @@ void xs_domain_free_all(struct xenstored *xs)
 		LIST_REMOVE(dom, link);
 		free(dom);
 	}
+	free(xs->domain_index);
+	xs->domain_index = NULL;
 }
 
 /** The quota value in force for dom (0: unlimited). */

@@ -44,7 +44,8 @@ struct event_base;
 struct evbuffer;
 struct xs_db;
 
-#define XS_DOMID_MAX 0x7fef /* last real domid (DOMID_FIRST_RESERVED - 1) */
+#define XS_DOMID_MAX 0x7fef   /* last real domid (DOMID_FIRST_RESERVED - 1) */
+#define XS_DOMID_LIMIT 0xffff /* any domid a permission entry can name */
 #define XS_SUPPORTED_FEATURES XENSTORE_SERVER_FEATURE_WATCHDEPTH
 
 /* Access bits of a permission entry. */
@@ -202,6 +203,7 @@ struct xenstored {
 	struct xs_watch_list watches;
 	struct xs_hash *watch_index; /* abspath -> struct xs_watch_list */
 	LIST_HEAD(, xs_domain) domains;
+	struct xs_domain **domain_index; /* by domid, XS_DOMID_LIMIT + 1 */
 	struct xs_stats stats;
 	unsigned int conn_count;
 	unsigned int watch_total;

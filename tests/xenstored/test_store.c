@@ -433,6 +433,26 @@ static void test_failed_write_leaves_no_parents_behind(void **state)
 	inproc_stop(&ip);
 }
 
+static void test_nodes_may_be_owned_by_any_16_bit_domid(void **state)
+{
+	struct inproc ip;
+	uint32_t type;
+	char *reply;
+
+	assert_int_equal(inproc_start(&ip, NULL), 0);
+	assert_int_equal(inproc_write(&ip, 0, "/odd", "x"), 0);
+	assert_int_equal(inproc_request(&ip, XS_SET_PERMS, 0, "/odd\0n65535",
+				 12, &type, &reply, &(size_t){0}),
+		0);
+	assert_int_equal(type, XS_SET_PERMS);
+	free(reply);
+	assert_int_equal(inproc_write(&ip, 0, "/odd/child", "y"), 0);
+	reply = inproc_str(&ip, XS_RM, 0, "/odd", &type);
+	assert_int_equal(type, XS_RM);
+	free(reply);
+	inproc_stop(&ip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +466,7 @@ int main(void)
 			test_txn_sees_own_writes_and_commits_atomically),
 		cmocka_unit_test(test_directory_part_chunks_a_long_list),
 		cmocka_unit_test(test_failed_write_leaves_no_parents_behind),
+		cmocka_unit_test(test_nodes_may_be_owned_by_any_16_bit_domid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
