@@ -262,6 +262,8 @@ static int xs_control_stats(
 		(unsigned long long)s->txn_conflicts);
 	xs_text_add(&t, "watch-events: %llu\n",
 		(unsigned long long)s->watch_events);
+	xs_text_add(&t, "watch-events-dropped: %llu\n",
+		(unsigned long long)s->watch_events_dropped);
 	xs_text_add(&t, "commits: %llu\n", (unsigned long long)s->commits);
 	xs_text_add(&t, "commit-failures: %llu\n",
 		(unsigned long long)s->commit_failures);

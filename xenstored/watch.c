@@ -67,8 +67,16 @@ static void xs_watch_unlink(struct xenstored *xs, struct xs_watch *w)
 static void xs_watch_send(struct xs_watch *w, const char *epath, uint64_t seq)
 {
 	size_t plen = strlen(epath) + 1, tlen = strlen(w->token) + 1;
-	char *buf = malloc(plen + tlen);
+	char *buf;
 
+	if (plen + tlen > XENSTORE_PAYLOAD_MAX) {
+		/* A long token and a deep path: the event cannot be sent. */
+		log_debug("conn %u: watch event of %zu bytes dropped",
+			w->conn->id, plen + tlen);
+		w->conn->xs->stats.watch_events_dropped++;
+		return;
+	}
+	buf = malloc(plen + tlen);
 	if (!buf) {
 		log_warn("conn %u: no memory for a watch event", w->conn->id);
 		return;

@@ -151,6 +151,7 @@ struct xs_stats {
 	uint64_t connections_total;
 	uint64_t txn_started, txn_committed, txn_aborted, txn_conflicts;
 	uint64_t watch_events;
+	uint64_t watch_events_dropped; /* longer than a payload may be */
 	uint64_t commits, commit_failures;
 };
 

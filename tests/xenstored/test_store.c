@@ -453,6 +453,44 @@ static void test_nodes_may_be_owned_by_any_16_bit_domid(void **state)
 	inproc_stop(&ip);
 }
 
+static void test_watch_event_longer_than_a_payload_is_dropped(void **state)
+{
+	struct inproc ip;
+	char watch[4096], path[3000];
+	uint32_t type;
+	size_t n;
+	char *reply;
+
+	assert_int_equal(inproc_start(&ip, NULL), 0);
+	/* WATCH "/" with a 3000-byte token: fits in its request. */
+	watch[0] = '/';
+	watch[1] = '\0';
+	memset(watch + 2, 't', 3000);
+	watch[3002] = '\0';
+	assert_int_equal(inproc_request(&ip, XS_WATCH, 0, watch, 3003, &type,
+				 &reply, &n),
+		0);
+	assert_int_equal(type, XS_WATCH);
+	free(reply);
+	/* Collect the initial event. */
+	reply = inproc_str(&ip, XS_GET_DOMAIN_PATH, 0, "0", &type);
+	free(reply);
+	ip.events = 0;
+	/* An event on a 2000-byte path would be 5000 bytes: dropped. */
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	path[2000] = '\0';
+	assert_int_equal(inproc_write(&ip, 0, path, "v"), 0);
+	assert_int_equal(inproc_write(&ip, 0, "/short", "v"), 0);
+	reply = inproc_str(&ip, XS_GET_DOMAIN_PATH, 0, "0", &type);
+	assert_non_null(reply);
+	free(reply);
+	/* The connection still works and got the short event only. */
+	assert_int_equal(ip.events, 1);
+	assert_memory_equal(ip.last_event, "/short ttt", 10);
+	inproc_stop(&ip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_directory_part_chunks_a_long_list),
 		cmocka_unit_test(test_failed_write_leaves_no_parents_behind),
 		cmocka_unit_test(test_nodes_may_be_owned_by_any_16_bit_domid),
+		cmocka_unit_test(
+			test_watch_event_longer_than_a_payload_is_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
