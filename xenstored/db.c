@@ -33,6 +33,9 @@
 #include "xenstored.h"
 #include "xs_schema.h"
 
+#define XS_DB_PAGE_SIZE 1024
+#define XS_DB_PAGE_SIZE_STR "1024"
+
 enum xs_db_stmt {
 	ST_GET,
 	ST_PUT,
@@ -248,6 +251,15 @@ static int xs_db_configure(
 	if (ret < 0) {
 		return ret;
 	}
+	/*
+	 * Small pages: a commit appends one page per changed B-tree page to
+	 * the WAL, and xenstore nodes are small. Only a new database takes
+	 * the size; an existing one keeps its own.
+	 */
+	ret = xs_db_exec(db, "PRAGMA page_size = " XS_DB_PAGE_SIZE_STR);
+	if (ret < 0) {
+		return ret;
+	}
 	/* A non-database file fails here, clearly. */
 	ret = xs_db_exec(db, "PRAGMA journal_mode = WAL");
 	if (ret < 0) {
@@ -260,11 +272,10 @@ static int xs_db_configure(
 	}
 	if (ret == 0 && max_size > 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
-			(long long)(max_size / 4096 > 0 ? max_size / 4096 : 1));
-		ret = xs_db_exec(db, "PRAGMA page_size = 4096");
-		if (ret == 0) {
-			ret = xs_db_exec(db, sql);
-		}
+			(long long)(max_size / XS_DB_PAGE_SIZE > 0
+					    ? max_size / XS_DB_PAGE_SIZE
+					    : 1));
+		ret = xs_db_exec(db, sql);
 	}
 	return ret;
 }
