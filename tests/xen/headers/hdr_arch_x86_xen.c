@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* arch-x86/xen.h builds on its own and has the x86_64 types and layouts. */
-#include "arch-x86/xen.h"
-
 #include <stddef.h>
 
+#include "arch-x86/xen.h"
 #include "check.h"
 
 int main(void)
 {
 	XEN_GUEST_HANDLE(const_trap_info_t) h;
-	struct trap_info ti = { 0 };
+	struct trap_info ti = {0};
 
 	set_xen_guest_handle(h, &ti);
 	CHECK(h.p == &ti);

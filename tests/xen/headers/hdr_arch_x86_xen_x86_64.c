@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* arch-x86/xen-x86_64.h builds on its own and has the x86_64 frame. */
-#include "arch-x86/xen-x86_64.h"
-
 #include <stddef.h>
 
+#include "arch-x86/xen-x86_64.h"
 #include "check.h"
 
 int main(void)

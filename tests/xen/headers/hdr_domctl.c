@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* domctl.h builds on its own and carries Xen 4.9's domctl ABI subset. */
-#include "domctl.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "domctl.h"
 
 int main(void)
 {
@@ -13,8 +12,9 @@ int main(void)
 		.interface_version = XEN_DOMCTL_INTERFACE_VERSION,
 		.domain = 1,
 	};
-	uint32_t flags = XEN_DOMINF_shutdown |
-			 ((uint32_t)1 << XEN_DOMINF_shutdownshift); /* SHUTDOWN_reboot */
+	uint32_t flags =
+		XEN_DOMINF_shutdown |
+		((uint32_t)1 << XEN_DOMINF_shutdownshift); /* SHUTDOWN_reboot */
 
 	d.u.max_mem.max_memkb = 1024;
 
@@ -41,7 +41,7 @@ int main(void)
 	CHECK_EQ(XEN_DOMINF_running, 32);
 	CHECK_EQ(XEN_DOMINF_xs_domain, 128);
 	CHECK_EQ((flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
-		 1);
+		1);
 
 	CHECK_EQ(sizeof(d), 144);
 	CHECK_EQ(offsetof(struct xen_domctl, u), 16);

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* event_channel.h builds on its own and carries Xen's evtchn ABI. */
-#include "event_channel.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "event_channel.h"
 
 int main(void)
 {
-	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 0};
 	struct evtchn_op op;
 
 	CHECK_EQ(EVTCHNOP_bind_interdomain, 0);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* grant_table.h builds on its own and carries Xen's grant table ABI. */
-#include "grant_table.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "grant_table.h"
 
 int main(void)
 {

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* hvm/dm_op.h builds on its own and carries Xen 4.9's dm_op ABI. */
-#include "hvm/dm_op.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "hvm/dm_op.h"
 
 int main(void)
 {
-	struct xen_dm_op op = { .op = XEN_DMOP_set_isa_irq_level };
+	struct xen_dm_op op = {.op = XEN_DMOP_set_isa_irq_level};
 	struct xen_dm_op_buf buf;
 
 	op.u.set_isa_irq_level.isa_irq = 4;

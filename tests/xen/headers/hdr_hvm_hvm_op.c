@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* hvm/hvm_op.h builds on its own and carries Xen's hvm_op ABI. */
-#include "hvm/hvm_op.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "hvm/hvm_op.h"
 
 int main(void)
 {
-	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = 1 };
+	struct xen_hvm_param p = {.domid = DOMID_SELF, .index = 1};
 
 	CHECK_EQ(HVMOP_set_param, 0);
 	CHECK_EQ(HVMOP_get_param, 1);

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* hvm/ioreq.h builds on its own and has Xen's ioreq page layouts. */
-#include "hvm/ioreq.h"
-
 #include <stddef.h>
 #include <string.h>
 
 #include "check.h"
+#include "hvm/ioreq.h"
 
 int main(void)
 {

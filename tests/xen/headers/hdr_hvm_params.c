@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* hvm/params.h builds on its own and carries Xen 4.9's HVM_PARAM_* values. */
-#include "hvm/params.h"
-
 #include "check.h"
+#include "hvm/params.h"
 
 int main(void)
 {

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* hvm/start_info.h builds on its own and has Xen's PVH start layout. */
-#include "hvm/start_info.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "hvm/start_info.h"
 
 int main(void)
 {

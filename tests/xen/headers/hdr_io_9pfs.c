@@ -3,12 +3,11 @@
  * io/9pfs.h builds on its own: the index page layout, and the flex ring
  * helpers it defines copy across the wrap point and count queued bytes.
  */
-#include "io/9pfs.h"
-
 #include <stddef.h>
 #include <string.h>
 
 #include "check.h"
+#include "io/9pfs.h"
 
 int main(void)
 {

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* io/console.h builds on its own and has Xen's console ring page. */
-#include "io/console.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "io/console.h"
 
 int main(void)
 {

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* io/pvcalls.h builds on its own and carries the PV Calls ABI. */
-#include "io/pvcalls.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "io/pvcalls.h"
 
 static unsigned char page[4096] __attribute__((aligned(4096)));
 

@@ -4,12 +4,11 @@
  * count, request/response flow, notification hold-off and the final
  * checks, on a one-page ring shared by a front and a back end.
  */
-#include "io/ring.h"
-
 #include <stddef.h>
 #include <string.h>
 
 #include "check.h"
+#include "io/ring.h"
 
 struct test_req {
 	uint32_t id;

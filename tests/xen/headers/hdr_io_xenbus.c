@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* io/xenbus.h builds on its own and numbers the states as Xen does. */
-#include "io/xenbus.h"
-
 #include "check.h"
+#include "io/xenbus.h"
 
 int main(void)
 {

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* memory.h builds on its own and carries Xen's memory_op ABI. */
-#include "memory.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "memory.h"
 
 int main(void)
 {

@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* sched.h builds on its own and carries Xen's sched_op ABI. */
-#include "sched.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "sched.h"
 
 int main(void)
 {
-	evtchn_port_t ports[2] = { 1, 2 };
-	struct sched_poll poll = { .nr_ports = 2, .timeout = 0 };
-	struct sched_shutdown sd = { .reason = SHUTDOWN_crash };
+	evtchn_port_t ports[2] = {1, 2};
+	struct sched_poll poll = {.nr_ports = 2, .timeout = 0};
+	struct sched_shutdown sd = {.reason = SHUTDOWN_crash};
 
 	set_xen_guest_handle(poll.ports, ports);
 	CHECK(poll.ports.p == ports);

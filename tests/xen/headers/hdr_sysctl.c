@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* sysctl.h builds on its own and carries Xen 4.9's sysctl ABI subset. */
-#include "sysctl.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "sysctl.h"
 
 int main(void)
 {
@@ -35,7 +34,8 @@ int main(void)
 	CHECK_EQ(offsetof(struct xen_sysctl_physinfo, total_pages), 32);
 	CHECK_EQ(offsetof(struct xen_sysctl_physinfo, capabilities), 96);
 	CHECK_EQ(sizeof(struct xen_sysctl_getdomaininfolist), 24);
-	CHECK_EQ(offsetof(struct xen_sysctl_getdomaininfolist, num_domains), 16);
+	CHECK_EQ(
+		offsetof(struct xen_sysctl_getdomaininfolist, num_domains), 16);
 	CHECK_EQ(sizeof(struct xen_sysctl_readconsole), 24);
 	return check_result();
 }

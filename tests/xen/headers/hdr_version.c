@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* version.h builds on its own and carries Xen's xen_version ABI. */
-#include "version.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "version.h"
 
 int main(void)
 {

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* xen.h builds on its own and carries Xen's core ABI values. */
-#include "xen.h"
-
 #include <stddef.h>
 
 #include "check.h"
+#include "xen.h"
 
 int main(void)
 {

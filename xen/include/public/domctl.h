@@ -28,7 +28,9 @@ struct xen_domctl_createdomain {
 #define _XEN_DOMCTL_CDF_hvm_guest 0
 #define XEN_DOMCTL_CDF_hvm_guest (1U << _XEN_DOMCTL_CDF_hvm_guest) /* HVM */
 #define _XEN_DOMCTL_CDF_hap 1
-#define XEN_DOMCTL_CDF_hap (1U << _XEN_DOMCTL_CDF_hap) /* use HAP if possible */
+#define XEN_DOMCTL_CDF_hap                                                     \
+	(1U << _XEN_DOMCTL_CDF_hap) /* use HAP if possible                     \
+				     */
 #define _XEN_DOMCTL_CDF_s3_integrity 2
 #define XEN_DOMCTL_CDF_s3_integrity (1U << _XEN_DOMCTL_CDF_s3_integrity)
 #define _XEN_DOMCTL_CDF_oos_off 3
@@ -53,13 +55,19 @@ struct xen_domctl_getdomaininfo {
 #define _XEN_DOMINF_paused 3
 #define XEN_DOMINF_paused (1U << _XEN_DOMINF_paused) /* paused by tools */
 #define _XEN_DOMINF_blocked 4
-#define XEN_DOMINF_blocked (1U << _XEN_DOMINF_blocked) /* waiting for events */
+#define XEN_DOMINF_blocked                                                     \
+	(1U << _XEN_DOMINF_blocked) /* waiting for events                      \
+				     */
 #define _XEN_DOMINF_running 5
 #define XEN_DOMINF_running (1U << _XEN_DOMINF_running) /* on a CPU now */
 #define _XEN_DOMINF_debugged 6
-#define XEN_DOMINF_debugged (1U << _XEN_DOMINF_debugged) /* under a debugger */
+#define XEN_DOMINF_debugged                                                    \
+	(1U << _XEN_DOMINF_debugged) /* under a debugger                       \
+				      */
 #define _XEN_DOMINF_xs_domain 7
-#define XEN_DOMINF_xs_domain (1U << _XEN_DOMINF_xs_domain) /* xenstore domain */
+#define XEN_DOMINF_xs_domain                                                   \
+	(1U << _XEN_DOMINF_xs_domain) /* xenstore domain                       \
+				       */
 #define _XEN_DOMINF_hap 8
 #define XEN_DOMINF_hap (1U << _XEN_DOMINF_hap) /* uses HAP */
 /* Bits 16-23: the SHUTDOWN_* reason once XEN_DOMINF_shutdown is set. */
@@ -72,7 +80,7 @@ struct xen_domctl_getdomaininfo {
 	uint64_aligned_t shr_pages;
 	uint64_aligned_t paged_pages;
 	uint64_aligned_t shared_info_frame; /* GMFN of the shared info page */
-	uint64_aligned_t cpu_time;	    /* ns */
+	uint64_aligned_t cpu_time;          /* ns */
 	uint32_t nr_online_vcpus;
 #define XEN_INVALID_MAX_VCPU_ID (~0U) /* the domain has no vCPUs */
 	uint32_t max_vcpu_id;
@@ -217,49 +225,49 @@ typedef struct xen_domctl xen_domctl_t;
 DEFINE_XEN_GUEST_HANDLE(xen_domctl_t);
 
 __extension__ _Static_assert(sizeof(struct xen_domctl_createdomain) == 28,
-			     "xen_domctl_createdomain is 28 bytes");
-__extension__ _Static_assert(offsetof(struct xen_domctl_createdomain, flags) ==
-				     20,
-			     "xen_domctl_createdomain.flags offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_createdomain, config) ==
-				     24,
-			     "xen_domctl_createdomain.config offset");
+	"xen_domctl_createdomain is 28 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_createdomain, flags) == 20,
+	"xen_domctl_createdomain.flags offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_createdomain, config) == 24,
+	"xen_domctl_createdomain.config offset");
 __extension__ _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 96,
-			     "xen_domctl_getdomaininfo is 96 bytes");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo, flags) ==
-				     4,
-			     "xen_domctl_getdomaininfo.flags offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      tot_pages) == 8,
-			     "xen_domctl_getdomaininfo.tot_pages offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      shared_info_frame) == 48,
-			     "xen_domctl_getdomaininfo.shared_info_frame offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      cpu_time) == 56,
-			     "xen_domctl_getdomaininfo.cpu_time offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      nr_online_vcpus) == 64,
-			     "xen_domctl_getdomaininfo.nr_online_vcpus offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      handle) == 76,
-			     "xen_domctl_getdomaininfo.handle offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl_getdomaininfo,
-				      cpupool) == 92,
-			     "xen_domctl_getdomaininfo.cpupool offset");
+	"xen_domctl_getdomaininfo is 96 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, flags) == 4,
+	"xen_domctl_getdomaininfo.flags offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, tot_pages) == 8,
+	"xen_domctl_getdomaininfo.tot_pages offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, shared_info_frame) == 48,
+	"xen_domctl_getdomaininfo.shared_info_frame offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, cpu_time) == 56,
+	"xen_domctl_getdomaininfo.cpu_time offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, nr_online_vcpus) == 64,
+	"xen_domctl_getdomaininfo.nr_online_vcpus offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, handle) == 76,
+	"xen_domctl_getdomaininfo.handle offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl_getdomaininfo, cpupool) == 92,
+	"xen_domctl_getdomaininfo.cpupool offset");
 __extension__ _Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40,
-			     "xen_domctl_vcpuaffinity is 40 bytes");
+	"xen_domctl_vcpuaffinity is 40 bytes");
 __extension__ _Static_assert(sizeof(struct xen_domctl_max_mem) == 8,
-			     "xen_domctl_max_mem is 8 bytes");
+	"xen_domctl_max_mem is 8 bytes");
 __extension__ _Static_assert(sizeof(struct xen_domctl_max_vcpus) == 4,
-			     "xen_domctl_max_vcpus is 4 bytes");
+	"xen_domctl_max_vcpus is 4 bytes");
 __extension__ _Static_assert(sizeof(struct xen_domctl_setdomainhandle) == 16,
-			     "xen_domctl_setdomainhandle is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_domctl) == 144,
-			     "xen_domctl is 144 bytes");
-__extension__ _Static_assert(offsetof(struct xen_domctl, domain) == 8,
-			     "xen_domctl.domain offset");
-__extension__ _Static_assert(offsetof(struct xen_domctl, u) == 16,
-			     "xen_domctl.u offset");
+	"xen_domctl_setdomainhandle is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_domctl) == 144, "xen_domctl is 144 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl, domain) == 8, "xen_domctl.domain offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_domctl, u) == 16, "xen_domctl.u offset");
 
 #endif /* __XEN_PUBLIC_DOMCTL_H__ */

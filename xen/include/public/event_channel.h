@@ -36,13 +36,13 @@ DEFINE_XEN_GUEST_HANDLE(evtchn_port_t);
 /* Allocate a port in <dom> that <remote_dom> may later bind to. */
 struct evtchn_alloc_unbound {
 	domid_t dom, remote_dom; /* IN */
-	evtchn_port_t port;	 /* OUT */
+	evtchn_port_t port;      /* OUT */
 };
 typedef struct evtchn_alloc_unbound evtchn_alloc_unbound_t;
 
 /* Connect a new local port to an unbound port of <remote_dom>. */
 struct evtchn_bind_interdomain {
-	domid_t remote_dom;	   /* IN */
+	domid_t remote_dom;        /* IN */
 	evtchn_port_t remote_port; /* IN */
 	evtchn_port_t local_port;  /* OUT */
 };
@@ -50,8 +50,8 @@ typedef struct evtchn_bind_interdomain evtchn_bind_interdomain_t;
 
 /* Bind a VIRQ_* to a port on <vcpu>. */
 struct evtchn_bind_virq {
-	uint32_t virq;	    /* IN: VIRQ_* */
-	uint32_t vcpu;	    /* IN */
+	uint32_t virq;      /* IN: VIRQ_* */
+	uint32_t vcpu;      /* IN */
 	evtchn_port_t port; /* OUT */
 };
 typedef struct evtchn_bind_virq evtchn_bind_virq_t;
@@ -60,14 +60,14 @@ typedef struct evtchn_bind_virq evtchn_bind_virq_t;
 struct evtchn_bind_pirq {
 	uint32_t pirq; /* IN */
 #define BIND_PIRQ__WILL_SHARE 1
-	uint32_t flags;	    /* IN: BIND_PIRQ__* */
+	uint32_t flags;     /* IN: BIND_PIRQ__* */
 	evtchn_port_t port; /* OUT */
 };
 typedef struct evtchn_bind_pirq evtchn_bind_pirq_t;
 
 /* Allocate a port for IPIs to <vcpu>. */
 struct evtchn_bind_ipi {
-	uint32_t vcpu;	    /* IN */
+	uint32_t vcpu;      /* IN */
 	evtchn_port_t port; /* OUT */
 };
 typedef struct evtchn_bind_ipi evtchn_bind_ipi_t;
@@ -86,16 +86,16 @@ typedef struct evtchn_send evtchn_send_t;
 
 /* Query a port of <dom> (only DOMID_SELF unless privileged). */
 struct evtchn_status {
-	domid_t dom;	    /* IN */
-	evtchn_port_t port; /* IN */
-#define EVTCHNSTAT_closed 0	 /* not in use */
-#define EVTCHNSTAT_unbound 1	 /* waiting for an interdomain peer */
+	domid_t dom;             /* IN */
+	evtchn_port_t port;      /* IN */
+#define EVTCHNSTAT_closed 0      /* not in use */
+#define EVTCHNSTAT_unbound 1     /* waiting for an interdomain peer */
 #define EVTCHNSTAT_interdomain 2 /* connected to another domain */
-#define EVTCHNSTAT_pirq 3	 /* bound to a physical IRQ */
-#define EVTCHNSTAT_virq 4	 /* bound to a VIRQ */
-#define EVTCHNSTAT_ipi 5	 /* bound to an IPI */
-	uint32_t status; /* OUT: EVTCHNSTAT_* */
-	uint32_t vcpu;	 /* OUT: vCPU the port notifies */
+#define EVTCHNSTAT_pirq 3        /* bound to a physical IRQ */
+#define EVTCHNSTAT_virq 4        /* bound to a VIRQ */
+#define EVTCHNSTAT_ipi 5         /* bound to an IPI */
+	uint32_t status;         /* OUT: EVTCHNSTAT_* */
+	uint32_t vcpu;           /* OUT: vCPU the port notifies */
 	union {
 		struct {
 			domid_t dom;
@@ -113,7 +113,7 @@ typedef struct evtchn_status evtchn_status_t;
 /* Make <vcpu> the one notified for <port>. */
 struct evtchn_bind_vcpu {
 	evtchn_port_t port; /* IN */
-	uint32_t vcpu;	    /* IN */
+	uint32_t vcpu;      /* IN */
 };
 typedef struct evtchn_bind_vcpu evtchn_bind_vcpu_t;
 
@@ -133,7 +133,7 @@ typedef struct evtchn_reset evtchn_reset_t;
 struct evtchn_init_control {
 	uint64_t control_gfn; /* IN */
 	uint32_t offset;      /* IN: of the block within the frame */
-	uint32_t vcpu;	      /* IN */
+	uint32_t vcpu;        /* IN */
 	uint8_t link_bits;    /* OUT */
 	uint8_t _pad[7];
 };
@@ -147,7 +147,7 @@ typedef struct evtchn_expand_array evtchn_expand_array_t;
 
 /* Set the FIFO priority of a port. */
 struct evtchn_set_priority {
-	uint32_t port;	   /* IN */
+	uint32_t port;     /* IN */
 	uint32_t priority; /* IN: EVTCHN_FIFO_PRIORITY_* range */
 };
 typedef struct evtchn_set_priority evtchn_set_priority_t;
@@ -203,46 +203,46 @@ struct evtchn_fifo_control_block {
 typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 
 __extension__ _Static_assert(sizeof(struct evtchn_alloc_unbound) == 8,
-			     "evtchn_alloc_unbound is 8 bytes");
+	"evtchn_alloc_unbound is 8 bytes");
 __extension__ _Static_assert(offsetof(struct evtchn_alloc_unbound, port) == 4,
-			     "evtchn_alloc_unbound.port offset");
+	"evtchn_alloc_unbound.port offset");
 __extension__ _Static_assert(sizeof(struct evtchn_bind_interdomain) == 12,
-			     "evtchn_bind_interdomain is 12 bytes");
-__extension__ _Static_assert(offsetof(struct evtchn_bind_interdomain,
-				      remote_port) == 4,
-			     "evtchn_bind_interdomain.remote_port offset");
-__extension__ _Static_assert(sizeof(struct evtchn_bind_virq) == 12,
-			     "evtchn_bind_virq is 12 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_bind_pirq) == 12,
-			     "evtchn_bind_pirq is 12 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_bind_ipi) == 8,
-			     "evtchn_bind_ipi is 8 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_close) == 4,
-			     "evtchn_close is 4 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_send) == 4,
-			     "evtchn_send is 4 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_status) == 24,
-			     "evtchn_status is 24 bytes");
-__extension__ _Static_assert(offsetof(struct evtchn_status, u) == 16,
-			     "evtchn_status.u offset");
-__extension__ _Static_assert(sizeof(struct evtchn_bind_vcpu) == 8,
-			     "evtchn_bind_vcpu is 8 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_unmask) == 4,
-			     "evtchn_unmask is 4 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_reset) == 2,
-			     "evtchn_reset is 2 bytes");
+	"evtchn_bind_interdomain is 12 bytes");
+__extension__ _Static_assert(
+	offsetof(struct evtchn_bind_interdomain, remote_port) == 4,
+	"evtchn_bind_interdomain.remote_port offset");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_bind_virq) == 12, "evtchn_bind_virq is 12 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_bind_pirq) == 12, "evtchn_bind_pirq is 12 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_bind_ipi) == 8, "evtchn_bind_ipi is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_close) == 4, "evtchn_close is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_send) == 4, "evtchn_send is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_status) == 24, "evtchn_status is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct evtchn_status, u) == 16, "evtchn_status.u offset");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_bind_vcpu) == 8, "evtchn_bind_vcpu is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_unmask) == 4, "evtchn_unmask is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_reset) == 2, "evtchn_reset is 2 bytes");
 __extension__ _Static_assert(sizeof(struct evtchn_init_control) == 24,
-			     "evtchn_init_control is 24 bytes");
-__extension__ _Static_assert(offsetof(struct evtchn_init_control, link_bits) ==
-				     16,
-			     "evtchn_init_control.link_bits offset");
+	"evtchn_init_control is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct evtchn_init_control, link_bits) == 16,
+	"evtchn_init_control.link_bits offset");
 __extension__ _Static_assert(sizeof(struct evtchn_expand_array) == 8,
-			     "evtchn_expand_array is 8 bytes");
+	"evtchn_expand_array is 8 bytes");
 __extension__ _Static_assert(sizeof(struct evtchn_set_priority) == 8,
-			     "evtchn_set_priority is 8 bytes");
-__extension__ _Static_assert(sizeof(struct evtchn_op) == 28,
-			     "evtchn_op is 28 bytes");
+	"evtchn_set_priority is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct evtchn_op) == 28, "evtchn_op is 28 bytes");
 __extension__ _Static_assert(sizeof(struct evtchn_fifo_control_block) == 72,
-			     "evtchn_fifo_control_block is 72 bytes");
+	"evtchn_fifo_control_block is 72 bytes");
 
 #endif /* __XEN_PUBLIC_EVENT_CHANNEL_H__ */

@@ -25,7 +25,7 @@ typedef uint32_t grant_ref_t;
 /* Version 1 grant entry. */
 struct grant_entry_v1 {
 	uint16_t flags; /* GTF_* [XEN,GST] */
-	domid_t domid;	/* the grantee [GST] */
+	domid_t domid;  /* the grantee [GST] */
 	/*
 	 * permit_access: the GFN the grantee may use [GST];
 	 * accept_transfer: the GFN to transfer into [GST], and once the
@@ -41,7 +41,7 @@ typedef struct grant_entry_v1 grant_entry_v1_t;
 #define GNTTAB_RESERVED_XENSTORE 1
 
 /* Entry type, in flags[1:0]. */
-#define GTF_invalid (0U << 0)	      /* nothing granted */
+#define GTF_invalid (0U << 0)         /* nothing granted */
 #define GTF_permit_access (1U << 0)   /* map or copy allowed */
 #define GTF_accept_transfer (2U << 0) /* a page may be transferred in */
 #define GTF_transitive (3U << 0)      /* re-grant of another grant (v2) */
@@ -129,13 +129,13 @@ typedef uint32_t grant_handle_t;
 
 /* Map grant <ref> of <dom> at host_addr and/or for device DMA. */
 struct gnttab_map_grant_ref {
-	uint64_t host_addr;	  /* IN: address, or PTE if contains_pte */
-	uint32_t flags;		  /* IN: GNTMAP_* */
-	grant_ref_t ref;	  /* IN */
-	domid_t dom;		  /* IN */
-	int16_t status;		  /* OUT: GNTST_* */
-	grant_handle_t handle;	  /* OUT */
-	uint64_t dev_bus_addr;	  /* OUT: for GNTMAP_device_map */
+	uint64_t host_addr;    /* IN: address, or PTE if contains_pte */
+	uint32_t flags;        /* IN: GNTMAP_* */
+	grant_ref_t ref;       /* IN */
+	domid_t dom;           /* IN */
+	int16_t status;        /* OUT: GNTST_* */
+	grant_handle_t handle; /* OUT */
+	uint64_t dev_bus_addr; /* OUT: for GNTMAP_device_map */
 };
 typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_map_grant_ref_t);
@@ -145,16 +145,16 @@ struct gnttab_unmap_grant_ref {
 	uint64_t host_addr;    /* IN */
 	uint64_t dev_bus_addr; /* IN */
 	grant_handle_t handle; /* IN */
-	int16_t status;	       /* OUT: GNTST_* */
+	int16_t status;        /* OUT: GNTST_* */
 };
 typedef struct gnttab_unmap_grant_ref gnttab_unmap_grant_ref_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_unmap_grant_ref_t);
 
 /* Size <dom>'s table to nr_frames and return the frames holding it. */
 struct gnttab_setup_table {
-	domid_t dom;	    /* IN */
-	uint32_t nr_frames; /* IN */
-	int16_t status;	    /* OUT: GNTST_* */
+	domid_t dom;                            /* IN */
+	uint32_t nr_frames;                     /* IN */
+	int16_t status;                         /* OUT: GNTST_* */
 	XEN_GUEST_HANDLE(xen_pfn_t) frame_list; /* OUT */
 };
 typedef struct gnttab_setup_table gnttab_setup_table_t;
@@ -162,7 +162,7 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_setup_table_t);
 
 /* Print <dom>'s table on the Xen console (debugging). */
 struct gnttab_dump_table {
-	domid_t dom;	/* IN */
+	domid_t dom;    /* IN */
 	int16_t status; /* OUT: GNTST_* */
 };
 typedef struct gnttab_dump_table gnttab_dump_table_t;
@@ -170,10 +170,10 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_dump_table_t);
 
 /* Give page <mfn> to <domid> through its accept_transfer grant <ref>. */
 struct gnttab_transfer {
-	xen_pfn_t mfn;	 /* IN */
-	domid_t domid;	 /* IN */
+	xen_pfn_t mfn;   /* IN */
+	domid_t domid;   /* IN */
 	grant_ref_t ref; /* IN */
-	int16_t status;	 /* OUT: GNTST_* */
+	int16_t status;  /* OUT: GNTST_* */
 };
 typedef struct gnttab_transfer gnttab_transfer_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_transfer_t);
@@ -191,12 +191,12 @@ struct gnttab_copy {
 	struct gnttab_copy_ptr {
 		union {
 			grant_ref_t ref; /* with GNTCOPY_*_gref */
-			xen_pfn_t gmfn;	 /* otherwise */
+			xen_pfn_t gmfn;  /* otherwise */
 		} u;
 		domid_t domid;
 		uint16_t offset;
 	} source, dest; /* IN */
-	uint16_t len;	/* IN */
+	uint16_t len;   /* IN */
 	uint16_t flags; /* IN: GNTCOPY_* */
 	int16_t status; /* OUT: GNTST_* */
 };
@@ -205,10 +205,10 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
 
 /* Current and maximum table size of <dom>, in frames. */
 struct gnttab_query_size {
-	domid_t dom;		/* IN */
-	uint32_t nr_frames;	/* OUT */
+	domid_t dom;            /* IN */
+	uint32_t nr_frames;     /* OUT */
 	uint32_t max_nr_frames; /* OUT */
-	int16_t status;		/* OUT: GNTST_* */
+	int16_t status;         /* OUT: GNTST_* */
 };
 typedef struct gnttab_query_size gnttab_query_size_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_query_size_t);
@@ -218,7 +218,7 @@ struct gnttab_unmap_and_replace {
 	uint64_t host_addr;    /* IN */
 	uint64_t new_addr;     /* IN */
 	grant_handle_t handle; /* IN */
-	int16_t status;	       /* OUT: GNTST_* */
+	int16_t status;        /* OUT: GNTST_* */
 };
 typedef struct gnttab_unmap_and_replace gnttab_unmap_and_replace_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_unmap_and_replace_t);
@@ -232,9 +232,9 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_set_version_t);
 
 /* v2: the frames of <dom>'s status array. */
 struct gnttab_get_status_frames {
-	uint32_t nr_frames; /* IN */
-	domid_t dom;	    /* IN */
-	int16_t status;	    /* OUT: GNTST_* */
+	uint32_t nr_frames;                    /* IN */
+	domid_t dom;                           /* IN */
+	int16_t status;                        /* OUT: GNTST_* */
 	XEN_GUEST_HANDLE(uint64_t) frame_list; /* OUT */
 };
 typedef struct gnttab_get_status_frames gnttab_get_status_frames_t;
@@ -253,7 +253,7 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_get_version_t);
 struct gnttab_swap_grant_ref {
 	grant_ref_t ref_a; /* IN */
 	grant_ref_t ref_b; /* IN */
-	int16_t status;	   /* OUT: GNTST_* */
+	int16_t status;    /* OUT: GNTST_* */
 };
 typedef struct gnttab_swap_grant_ref gnttab_swap_grant_ref_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_swap_grant_ref_t);
@@ -284,7 +284,9 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
 #define _GNTMAP_application_map (3)
 #define GNTMAP_application_map (1 << _GNTMAP_application_map) /* user too */
 #define _GNTMAP_contains_pte (4)
-#define GNTMAP_contains_pte (1 << _GNTMAP_contains_pte) /* host_addr is a PTE */
+#define GNTMAP_contains_pte                                                    \
+	(1 << _GNTMAP_contains_pte) /* host_addr is a PTE                      \
+				     */
 #define _GNTMAP_can_fail (5)
 #define GNTMAP_can_fail (1 << _GNTMAP_can_fail)
 
@@ -308,82 +310,84 @@ DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
 #define GNTST_eagain (-12)
 
 /* Text for each status, indexed by -status. */
-#define GNTTABOP_error_msgs {                                           \
-	"success",                                                      \
-	"unspecified error",                                            \
-	"no such domain",                                               \
-	"bad grant reference",                                          \
-	"bad mapping handle",                                           \
-	"bad virtual address",                                          \
-	"bad device address",                                           \
-	"I/O MMU has no free slot",                                     \
-	"permission denied",                                            \
-	"bad page",                                                     \
-	"copy crosses a page boundary",                                 \
-	"page address too large",                                       \
-	"try again"                                                     \
+/* clang-format off */
+#define GNTTABOP_error_msgs {                                                  \
+	"success",                                                             \
+	"unspecified error",                                                   \
+	"no such domain",                                                      \
+	"bad grant reference",                                                 \
+	"bad mapping handle",                                                  \
+	"bad virtual address",                                                 \
+	"bad device address",                                                  \
+	"I/O MMU has no free slot",                                            \
+	"permission denied",                                                   \
+	"bad page",                                                            \
+	"copy crosses a page boundary",                                        \
+	"page address too large",                                              \
+	"try again"                                                            \
 }
+/* clang-format on */
 
-__extension__ _Static_assert(sizeof(struct grant_entry_v1) == 8,
-			     "grant_entry_v1 is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct grant_entry_v1) == 8, "grant_entry_v1 is 8 bytes");
 __extension__ _Static_assert(offsetof(struct grant_entry_v1, domid) == 2,
-			     "grant_entry_v1.domid offset");
+	"grant_entry_v1.domid offset");
 __extension__ _Static_assert(offsetof(struct grant_entry_v1, frame) == 4,
-			     "grant_entry_v1.frame offset");
+	"grant_entry_v1.frame offset");
 __extension__ _Static_assert(sizeof(struct grant_entry_header) == 4,
-			     "grant_entry_header is 4 bytes");
-__extension__ _Static_assert(sizeof(union grant_entry_v2) == 16,
-			     "grant_entry_v2 is 16 bytes");
+	"grant_entry_header is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(union grant_entry_v2) == 16, "grant_entry_v2 is 16 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_map_grant_ref) == 32,
-			     "gnttab_map_grant_ref is 32 bytes");
+	"gnttab_map_grant_ref is 32 bytes");
 __extension__ _Static_assert(offsetof(struct gnttab_map_grant_ref, dom) == 16,
-			     "gnttab_map_grant_ref.dom offset");
-__extension__ _Static_assert(offsetof(struct gnttab_map_grant_ref, status) ==
-				     18,
-			     "gnttab_map_grant_ref.status offset");
-__extension__ _Static_assert(offsetof(struct gnttab_map_grant_ref, handle) ==
-				     20,
-			     "gnttab_map_grant_ref.handle offset");
-__extension__ _Static_assert(offsetof(struct gnttab_map_grant_ref,
-				      dev_bus_addr) == 24,
-			     "gnttab_map_grant_ref.dev_bus_addr offset");
+	"gnttab_map_grant_ref.dom offset");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_map_grant_ref, status) == 18,
+	"gnttab_map_grant_ref.status offset");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_map_grant_ref, handle) == 20,
+	"gnttab_map_grant_ref.handle offset");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_map_grant_ref, dev_bus_addr) == 24,
+	"gnttab_map_grant_ref.dev_bus_addr offset");
 __extension__ _Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24,
-			     "gnttab_unmap_grant_ref is 24 bytes");
-__extension__ _Static_assert(offsetof(struct gnttab_unmap_grant_ref, status) ==
-				     20,
-			     "gnttab_unmap_grant_ref.status offset");
+	"gnttab_unmap_grant_ref is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_unmap_grant_ref, status) == 20,
+	"gnttab_unmap_grant_ref.status offset");
 __extension__ _Static_assert(sizeof(struct gnttab_setup_table) == 24,
-			     "gnttab_setup_table is 24 bytes");
-__extension__ _Static_assert(offsetof(struct gnttab_setup_table, frame_list) ==
-				     16,
-			     "gnttab_setup_table.frame_list offset");
-__extension__ _Static_assert(sizeof(struct gnttab_dump_table) == 4,
-			     "gnttab_dump_table is 4 bytes");
-__extension__ _Static_assert(sizeof(struct gnttab_transfer) == 24,
-			     "gnttab_transfer is 24 bytes");
-__extension__ _Static_assert(sizeof(struct gnttab_copy_ptr) == 16,
-			     "gnttab_copy_ptr is 16 bytes");
-__extension__ _Static_assert(sizeof(struct gnttab_copy) == 40,
-			     "gnttab_copy is 40 bytes");
-__extension__ _Static_assert(offsetof(struct gnttab_copy, len) == 32,
-			     "gnttab_copy.len offset");
+	"gnttab_setup_table is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_setup_table, frame_list) == 16,
+	"gnttab_setup_table.frame_list offset");
+__extension__ _Static_assert(
+	sizeof(struct gnttab_dump_table) == 4, "gnttab_dump_table is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(struct gnttab_transfer) == 24, "gnttab_transfer is 24 bytes");
+__extension__ _Static_assert(
+	sizeof(struct gnttab_copy_ptr) == 16, "gnttab_copy_ptr is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct gnttab_copy) == 40, "gnttab_copy is 40 bytes");
+__extension__ _Static_assert(
+	offsetof(struct gnttab_copy, len) == 32, "gnttab_copy.len offset");
 __extension__ _Static_assert(offsetof(struct gnttab_copy, status) == 36,
-			     "gnttab_copy.status offset");
+	"gnttab_copy.status offset");
 __extension__ _Static_assert(sizeof(struct gnttab_query_size) == 16,
-			     "gnttab_query_size is 16 bytes");
+	"gnttab_query_size is 16 bytes");
 __extension__ _Static_assert(offsetof(struct gnttab_query_size, status) == 12,
-			     "gnttab_query_size.status offset");
+	"gnttab_query_size.status offset");
 __extension__ _Static_assert(sizeof(struct gnttab_unmap_and_replace) == 24,
-			     "gnttab_unmap_and_replace is 24 bytes");
+	"gnttab_unmap_and_replace is 24 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_set_version) == 4,
-			     "gnttab_set_version is 4 bytes");
+	"gnttab_set_version is 4 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_get_status_frames) == 16,
-			     "gnttab_get_status_frames is 16 bytes");
+	"gnttab_get_status_frames is 16 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_get_version) == 8,
-			     "gnttab_get_version is 8 bytes");
+	"gnttab_get_version is 8 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_swap_grant_ref) == 12,
-			     "gnttab_swap_grant_ref is 12 bytes");
+	"gnttab_swap_grant_ref is 12 bytes");
 __extension__ _Static_assert(sizeof(struct gnttab_cache_flush) == 16,
-			     "gnttab_cache_flush is 16 bytes");
+	"gnttab_cache_flush is 16 bytes");
 
 #endif /* __XEN_PUBLIC_GRANT_TABLE_H__ */

@@ -26,7 +26,7 @@
 
 /* mem_flags: address width limit, NUMA node and allocation modifiers. */
 #define XENMEMF_address_bits(x) (x)
-#define XENMEMF_get_address_bits(x) ((x) & 0xffu)
+#define XENMEMF_get_address_bits(x) (0xffu & (x))
 #define XENMEMF_node(x) (((x) + 1) << 8)
 #define XENMEMF_get_node(x) ((((x) >> 8) - 1) & 0xffu)
 #define XENMEMF_populate_on_demand (1 << 16)
@@ -40,7 +40,7 @@ struct xen_memory_reservation {
 	xen_ulong_t nr_extents;
 	unsigned int extent_order;
 	unsigned int mem_flags; /* XENMEMF_* */
-	domid_t domid;		/* DOMID_SELF unless privileged */
+	domid_t domid;          /* DOMID_SELF unless privileged */
 };
 typedef struct xen_memory_reservation xen_memory_reservation_t;
 DEFINE_XEN_GUEST_HANDLE(xen_memory_reservation_t);
@@ -68,9 +68,9 @@ DEFINE_XEN_GUEST_HANDLE(xen_memory_exchange_t);
 /* Frames backing the machine-to-phys table, one per 2MiB. */
 #define XENMEM_machphys_mfn_list 5
 struct xen_machphys_mfn_list {
-	unsigned int max_extents;		  /* IN */
+	unsigned int max_extents;                 /* IN */
 	XEN_GUEST_HANDLE(xen_pfn_t) extent_start; /* OUT */
-	unsigned int nr_extents;		  /* OUT */
+	unsigned int nr_extents;                  /* OUT */
 };
 typedef struct xen_machphys_mfn_list xen_machphys_mfn_list_t;
 DEFINE_XEN_GUEST_HANDLE(xen_machphys_mfn_list_t);
@@ -90,16 +90,16 @@ DEFINE_XEN_GUEST_HANDLE(xen_machphys_mapping_t);
 /* Spaces add_to_physmap can take pages from. */
 #define XENMAPSPACE_shared_info 0  /* the shared info page */
 #define XENMAPSPACE_grant_table 1  /* a grant table frame */
-#define XENMAPSPACE_gmfn 2	   /* another GMFN of the domain */
+#define XENMAPSPACE_gmfn 2         /* another GMFN of the domain */
 #define XENMAPSPACE_gmfn_range 3   /* a run of GMFNs (add_to_physmap only) */
 #define XENMAPSPACE_gmfn_foreign 4 /* a foreign GMFN (batch only) */
-#define XENMAPSPACE_dev_mmio 5	   /* device MMIO (ARM only) */
+#define XENMAPSPACE_dev_mmio 5     /* device MMIO (ARM only) */
 
 /* Place a page of <space> at gpfn in <domid>'s physmap. */
 #define XENMEM_add_to_physmap 7
 struct xen_add_to_physmap {
 	domid_t domid;
-	uint16_t size;	    /* pages, for XENMAPSPACE_gmfn_range */
+	uint16_t size;      /* pages, for XENMAPSPACE_gmfn_range */
 	unsigned int space; /* XENMAPSPACE_* */
 #define XENMAPIDX_grant_table_status 0x80000000
 	xen_ulong_t idx; /* index within the space */
@@ -113,14 +113,14 @@ DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_t);
 struct xen_add_to_physmap_batch {
 	domid_t domid;
 	uint16_t space; /* XENMAPSPACE_* */
-	uint16_t size;	/* number of pages */
+	uint16_t size;  /* number of pages */
 	union xen_add_to_physmap_batch_extra {
 		domid_t foreign_domid; /* XENMAPSPACE_gmfn_foreign */
-		uint16_t res0;	       /* zero for other spaces */
+		uint16_t res0;         /* zero for other spaces */
 	} u;
 	XEN_GUEST_HANDLE(xen_ulong_t) idxs; /* IN */
 	XEN_GUEST_HANDLE(xen_pfn_t) gpfns;  /* IN */
-	XEN_GUEST_HANDLE(int) errs;	    /* OUT */
+	XEN_GUEST_HANDLE(int) errs;         /* OUT */
 };
 typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
 DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t);
@@ -140,7 +140,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_remove_from_physmap_t);
 #define XENMEM_memory_map 9
 #define XENMEM_machine_memory_map 10
 struct xen_memory_map {
-	unsigned int nr_entries; /* IN: capacity; OUT: entries written */
+	unsigned int nr_entries;       /* IN: capacity; OUT: entries written */
 	XEN_GUEST_HANDLE(void) buffer; /* e820 entries */
 };
 typedef struct xen_memory_map xen_memory_map_t;
@@ -159,11 +159,11 @@ DEFINE_XEN_GUEST_HANDLE(xen_foreign_memory_map_t);
 #define XENMEM_set_pod_target 16
 #define XENMEM_get_pod_target 17
 struct xen_pod_target {
-	uint64_t target_pages;	  /* IN */
-	uint64_t tot_pages;	  /* OUT */
+	uint64_t target_pages;    /* IN */
+	uint64_t tot_pages;       /* OUT */
 	uint64_t pod_cache_pages; /* OUT */
-	uint64_t pod_entries;	  /* OUT */
-	domid_t domid;		  /* IN */
+	uint64_t pod_entries;     /* OUT */
+	domid_t domid;            /* IN */
 };
 typedef struct xen_pod_target xen_pod_target_t;
 
@@ -219,8 +219,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_vmemrange_t);
 struct xen_vnuma_topology_info {
 	domid_t domid; /* IN */
 	uint16_t pad;
-	unsigned int nr_vnodes;	    /* IN: capacity; OUT: count */
-	unsigned int nr_vcpus;	    /* IN: capacity; OUT: count */
+	unsigned int nr_vnodes;     /* IN: capacity; OUT: count */
+	unsigned int nr_vcpus;      /* IN: capacity; OUT: count */
 	unsigned int nr_vmemranges; /* IN: capacity; OUT: count */
 	union {
 		XEN_GUEST_HANDLE(uint) h;
@@ -241,51 +241,51 @@ DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 /* The next free sub-op number is 28. */
 
 __extension__ _Static_assert(sizeof(struct xen_memory_reservation) == 32,
-			     "xen_memory_reservation is 32 bytes");
-__extension__ _Static_assert(offsetof(struct xen_memory_reservation,
-				      nr_extents) == 8,
-			     "xen_memory_reservation.nr_extents offset");
-__extension__ _Static_assert(offsetof(struct xen_memory_reservation,
-				      mem_flags) == 20,
-			     "xen_memory_reservation.mem_flags offset");
-__extension__ _Static_assert(offsetof(struct xen_memory_reservation, domid) ==
-				     24,
-			     "xen_memory_reservation.domid offset");
+	"xen_memory_reservation is 32 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_memory_reservation, nr_extents) == 8,
+	"xen_memory_reservation.nr_extents offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_memory_reservation, mem_flags) == 20,
+	"xen_memory_reservation.mem_flags offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_memory_reservation, domid) == 24,
+	"xen_memory_reservation.domid offset");
 __extension__ _Static_assert(sizeof(struct xen_memory_exchange) == 72,
-			     "xen_memory_exchange is 72 bytes");
+	"xen_memory_exchange is 72 bytes");
 __extension__ _Static_assert(sizeof(struct xen_machphys_mfn_list) == 24,
-			     "xen_machphys_mfn_list is 24 bytes");
+	"xen_machphys_mfn_list is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_machphys_mapping) == 24,
-			     "xen_machphys_mapping is 24 bytes");
+	"xen_machphys_mapping is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_add_to_physmap) == 24,
-			     "xen_add_to_physmap is 24 bytes");
+	"xen_add_to_physmap is 24 bytes");
 __extension__ _Static_assert(offsetof(struct xen_add_to_physmap, space) == 4,
-			     "xen_add_to_physmap.space offset");
+	"xen_add_to_physmap.space offset");
 __extension__ _Static_assert(offsetof(struct xen_add_to_physmap, idx) == 8,
-			     "xen_add_to_physmap.idx offset");
+	"xen_add_to_physmap.idx offset");
 __extension__ _Static_assert(offsetof(struct xen_add_to_physmap, gpfn) == 16,
-			     "xen_add_to_physmap.gpfn offset");
+	"xen_add_to_physmap.gpfn offset");
 __extension__ _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32,
-			     "xen_add_to_physmap_batch is 32 bytes");
-__extension__ _Static_assert(offsetof(struct xen_add_to_physmap_batch, idxs) ==
-				     8,
-			     "xen_add_to_physmap_batch.idxs offset");
+	"xen_add_to_physmap_batch is 32 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_add_to_physmap_batch, idxs) == 8,
+	"xen_add_to_physmap_batch.idxs offset");
 __extension__ _Static_assert(sizeof(struct xen_remove_from_physmap) == 16,
-			     "xen_remove_from_physmap is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_memory_map) == 16,
-			     "xen_memory_map is 16 bytes");
+	"xen_remove_from_physmap is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_memory_map) == 16, "xen_memory_map is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_foreign_memory_map) == 24,
-			     "xen_foreign_memory_map is 24 bytes");
-__extension__ _Static_assert(sizeof(struct xen_pod_target) == 40,
-			     "xen_pod_target is 40 bytes");
+	"xen_foreign_memory_map is 24 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_pod_target) == 40, "xen_pod_target is 40 bytes");
 __extension__ _Static_assert(sizeof(struct xen_reserved_device_memory) == 16,
-			     "xen_reserved_device_memory is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_vmemrange) == 24,
-			     "xen_vmemrange is 24 bytes");
+	"xen_reserved_device_memory is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_vmemrange) == 24, "xen_vmemrange is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_vnuma_topology_info) == 40,
-			     "xen_vnuma_topology_info is 40 bytes");
-__extension__ _Static_assert(offsetof(struct xen_vnuma_topology_info,
-				      vdistance) == 16,
-			     "xen_vnuma_topology_info.vdistance offset");
+	"xen_vnuma_topology_info is 40 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_vnuma_topology_info, vdistance) == 16,
+	"xen_vnuma_topology_info.vdistance offset");
 
 #endif /* __XEN_PUBLIC_MEMORY_H__ */

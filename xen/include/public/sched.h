@@ -14,14 +14,14 @@
 
 #include "event_channel.h"
 
-#define SCHEDOP_yield 0		  /* arg: NULL; give up the CPU */
-#define SCHEDOP_block 1		  /* arg: NULL; sleep until an event */
-#define SCHEDOP_shutdown 2	  /* arg: struct sched_shutdown */
-#define SCHEDOP_poll 3		  /* arg: struct sched_poll */
+#define SCHEDOP_yield 0           /* arg: NULL; give up the CPU */
+#define SCHEDOP_block 1           /* arg: NULL; sleep until an event */
+#define SCHEDOP_shutdown 2        /* arg: struct sched_shutdown */
+#define SCHEDOP_poll 3            /* arg: struct sched_poll */
 #define SCHEDOP_remote_shutdown 4 /* arg: struct sched_remote_shutdown */
-#define SCHEDOP_shutdown_code 5	  /* arg: struct sched_shutdown; record only */
-#define SCHEDOP_watchdog 6	  /* arg: struct sched_watchdog */
-#define SCHEDOP_pin_override 7	  /* arg: struct sched_pin_override */
+#define SCHEDOP_shutdown_code 5   /* arg: struct sched_shutdown; record only */
+#define SCHEDOP_watchdog 6        /* arg: struct sched_watchdog */
+#define SCHEDOP_pin_override 7    /* arg: struct sched_pin_override */
 
 /*
  * For SHUTDOWN_suspend a PV guest passes its start_info MFN as the third
@@ -75,24 +75,24 @@ DEFINE_XEN_GUEST_HANDLE(sched_pin_override_t);
 #define SHUTDOWN_crash 3      /* the guest crashed */
 #define SHUTDOWN_watchdog 4   /* a watchdog expired: restart */
 #define SHUTDOWN_soft_reset 5 /* reset state but keep the memory */
-#define SHUTDOWN_MAX 5	      /* highest valid reason */
+#define SHUTDOWN_MAX 5        /* highest valid reason */
 
-__extension__ _Static_assert(sizeof(struct sched_shutdown) == 4,
-			     "sched_shutdown is 4 bytes");
-__extension__ _Static_assert(sizeof(struct sched_poll) == 24,
-			     "sched_poll is 24 bytes");
+__extension__ _Static_assert(
+	sizeof(struct sched_shutdown) == 4, "sched_shutdown is 4 bytes");
+__extension__ _Static_assert(
+	sizeof(struct sched_poll) == 24, "sched_poll is 24 bytes");
 __extension__ _Static_assert(offsetof(struct sched_poll, nr_ports) == 8,
-			     "sched_poll.nr_ports offset");
+	"sched_poll.nr_ports offset");
 __extension__ _Static_assert(offsetof(struct sched_poll, timeout) == 16,
-			     "sched_poll.timeout offset");
+	"sched_poll.timeout offset");
 __extension__ _Static_assert(sizeof(struct sched_remote_shutdown) == 8,
-			     "sched_remote_shutdown is 8 bytes");
-__extension__ _Static_assert(offsetof(struct sched_remote_shutdown, reason) ==
-				     4,
-			     "sched_remote_shutdown.reason offset");
-__extension__ _Static_assert(sizeof(struct sched_watchdog) == 8,
-			     "sched_watchdog is 8 bytes");
+	"sched_remote_shutdown is 8 bytes");
+__extension__ _Static_assert(
+	offsetof(struct sched_remote_shutdown, reason) == 4,
+	"sched_remote_shutdown.reason offset");
+__extension__ _Static_assert(
+	sizeof(struct sched_watchdog) == 8, "sched_watchdog is 8 bytes");
 __extension__ _Static_assert(sizeof(struct sched_pin_override) == 4,
-			     "sched_pin_override is 4 bytes");
+	"sched_pin_override is 4 bytes");
 
 #endif /* __XEN_PUBLIC_SCHED_H__ */

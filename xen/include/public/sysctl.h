@@ -14,19 +14,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xen.h"
 #include "domctl.h"
+#include "xen.h"
 
 #define XEN_SYSCTL_INTERFACE_VERSION 0x0000000F
 
 /* XEN_SYSCTL_readconsole: copy out (and optionally clear) Xen's log. */
 struct xen_sysctl_readconsole {
-	uint8_t clear;	     /* IN: clear the ring after reading */
+	uint8_t clear;       /* IN: clear the ring after reading */
 	uint8_t incremental; /* IN: start at index, not at the oldest byte */
 	uint8_t pad0, pad1;
-	uint32_t index;			  /* IN: start; OUT: where reading ended */
+	uint32_t index; /* IN: start; OUT: where reading ended */
 	XEN_GUEST_HANDLE_64(char) buffer; /* IN */
-	uint32_t count;			  /* IN: buffer size; OUT: bytes */
+	uint32_t count;                   /* IN: buffer size; OUT: bytes */
 };
 typedef struct xen_sysctl_readconsole xen_sysctl_readconsole_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_readconsole_t);
@@ -66,10 +66,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_sched_id_t);
  * max_domains domains with id >= first_domain, in id order.
  */
 struct xen_sysctl_getdomaininfolist {
-	domid_t first_domain; /* IN */
-	uint32_t max_domains; /* IN */
+	domid_t first_domain;                                   /* IN */
+	uint32_t max_domains;                                   /* IN */
 	XEN_GUEST_HANDLE_64(xen_domctl_getdomaininfo_t) buffer; /* IN */
-	uint32_t num_domains; /* OUT */
+	uint32_t num_domains;                                   /* OUT */
 };
 typedef struct xen_sysctl_getdomaininfolist xen_sysctl_getdomaininfolist_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_getdomaininfolist_t);
@@ -77,7 +77,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_getdomaininfolist_t);
 /* XEN_SYSCTL_debug_keys: act as if the keys were typed on Xen's console. */
 struct xen_sysctl_debug_keys {
 	XEN_GUEST_HANDLE_64(char) keys; /* IN */
-	uint32_t nr_keys;		/* IN */
+	uint32_t nr_keys;               /* IN */
 };
 typedef struct xen_sysctl_debug_keys xen_sysctl_debug_keys_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_debug_keys_t);
@@ -124,41 +124,41 @@ typedef struct xen_sysctl xen_sysctl_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 
 __extension__ _Static_assert(sizeof(struct xen_sysctl_readconsole) == 24,
-			     "xen_sysctl_readconsole is 24 bytes");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_readconsole, buffer) ==
-				     8,
-			     "xen_sysctl_readconsole.buffer offset");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_readconsole, count) ==
-				     16,
-			     "xen_sysctl_readconsole.count offset");
+	"xen_sysctl_readconsole is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_readconsole, buffer) == 8,
+	"xen_sysctl_readconsole.buffer offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_readconsole, count) == 16,
+	"xen_sysctl_readconsole.count offset");
 __extension__ _Static_assert(sizeof(struct xen_sysctl_physinfo) == 104,
-			     "xen_sysctl_physinfo is 104 bytes");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_physinfo,
-				      total_pages) == 32,
-			     "xen_sysctl_physinfo.total_pages offset");
+	"xen_sysctl_physinfo is 104 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_physinfo, total_pages) == 32,
+	"xen_sysctl_physinfo.total_pages offset");
 __extension__ _Static_assert(offsetof(struct xen_sysctl_physinfo, hw_cap) == 64,
-			     "xen_sysctl_physinfo.hw_cap offset");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_physinfo,
-				      capabilities) == 96,
-			     "xen_sysctl_physinfo.capabilities offset");
+	"xen_sysctl_physinfo.hw_cap offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_physinfo, capabilities) == 96,
+	"xen_sysctl_physinfo.capabilities offset");
 __extension__ _Static_assert(sizeof(struct xen_sysctl_sched_id) == 4,
-			     "xen_sysctl_sched_id is 4 bytes");
+	"xen_sysctl_sched_id is 4 bytes");
 __extension__ _Static_assert(sizeof(struct xen_sysctl_getdomaininfolist) == 24,
-			     "xen_sysctl_getdomaininfolist is 24 bytes");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist,
-				      max_domains) == 4,
-			     "xen_sysctl_getdomaininfolist.max_domains offset");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist,
-				      buffer) == 8,
-			     "xen_sysctl_getdomaininfolist.buffer offset");
-__extension__ _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist,
-				      num_domains) == 16,
-			     "xen_sysctl_getdomaininfolist.num_domains offset");
+	"xen_sysctl_getdomaininfolist is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_getdomaininfolist, max_domains) == 4,
+	"xen_sysctl_getdomaininfolist.max_domains offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_getdomaininfolist, buffer) == 8,
+	"xen_sysctl_getdomaininfolist.buffer offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl_getdomaininfolist, num_domains) == 16,
+	"xen_sysctl_getdomaininfolist.num_domains offset");
 __extension__ _Static_assert(sizeof(struct xen_sysctl_debug_keys) == 16,
-			     "xen_sysctl_debug_keys is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_sysctl) == 136,
-			     "xen_sysctl is 136 bytes");
-__extension__ _Static_assert(offsetof(struct xen_sysctl, u) == 8,
-			     "xen_sysctl.u offset");
+	"xen_sysctl_debug_keys is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_sysctl) == 136, "xen_sysctl is 136 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_sysctl, u) == 8, "xen_sysctl.u offset");
 
 #endif /* __XEN_PUBLIC_SYSCTL_H__ */

@@ -56,7 +56,7 @@ typedef struct xen_platform_parameters xen_platform_parameters_t;
 #define XENVER_get_features 6
 struct xen_feature_info {
 	unsigned int submap_idx; /* IN: which word */
-	uint32_t submap;	 /* OUT */
+	uint32_t submap;         /* OUT */
 };
 typedef struct xen_feature_info xen_feature_info_t;
 
@@ -88,18 +88,18 @@ typedef struct xen_build_id xen_build_id_t;
 #ifndef __XEN_PUBLIC_FEATURES_H__
 #define __XEN_PUBLIC_FEATURES_H__
 
-#define XENFEAT_writable_page_tables 0	     /* PV: PTEs writable directly */
+#define XENFEAT_writable_page_tables 0       /* PV: PTEs writable directly */
 #define XENFEAT_writable_descriptor_tables 1 /* PV: GDT/LDT writable */
 #define XENFEAT_auto_translated_physmap 2    /* Xen translates GPFNs */
 #define XENFEAT_supervisor_mode_kernel 3     /* kernel runs in ring 0 */
-#define XENFEAT_pae_pgdir_above_4gb 4	     /* PAE L3 may be above 4GiB */
+#define XENFEAT_pae_pgdir_above_4gb 4        /* PAE L3 may be above 4GiB */
 #define XENFEAT_mmu_pt_update_preserve_ad 5  /* MMU_PT_UPDATE_PRESERVE_AD */
-#define XENFEAT_highmem_assist 6	     /* MMUEXT_{CLEAR,COPY}_PAGE */
-#define XENFEAT_gnttab_map_avail_bits 7	     /* GNTMAP_guest_avail_mask */
-#define XENFEAT_hvm_callback_vector 8	     /* HVM: vector callback */
-#define XENFEAT_hvm_safe_pvclock 9	     /* HVM: pvclock is safe */
-#define XENFEAT_hvm_pirqs 10		     /* HVM: PIRQs over evtchns */
-#define XENFEAT_dom0 11			     /* running as dom0 is supported */
+#define XENFEAT_highmem_assist 6             /* MMUEXT_{CLEAR,COPY}_PAGE */
+#define XENFEAT_gnttab_map_avail_bits 7      /* GNTMAP_guest_avail_mask */
+#define XENFEAT_hvm_callback_vector 8        /* HVM: vector callback */
+#define XENFEAT_hvm_safe_pvclock 9           /* HVM: pvclock is safe */
+#define XENFEAT_hvm_pirqs 10                 /* HVM: PIRQs over evtchns */
+#define XENFEAT_dom0 11                      /* running as dom0 is supported */
 /* 12 was XENFEAT_grant_map_identity: deprecated, left undefined. */
 #define XENFEAT_memory_op_vnode_supported 13 /* XENMEMF_vnode works */
 
@@ -108,25 +108,25 @@ typedef struct xen_build_id xen_build_id_t;
 #endif /* __XEN_PUBLIC_FEATURES_H__ */
 
 __extension__ _Static_assert(sizeof(struct xen_compile_info) == 144,
-			     "xen_compile_info is 144 bytes");
-__extension__ _Static_assert(offsetof(struct xen_compile_info, compile_date) ==
-				     112,
-			     "xen_compile_info.compile_date offset");
-__extension__ _Static_assert(sizeof(xen_extraversion_t) == 16,
-			     "xen_extraversion_t is 16 bytes");
+	"xen_compile_info is 144 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_compile_info, compile_date) == 112,
+	"xen_compile_info.compile_date offset");
+__extension__ _Static_assert(
+	sizeof(xen_extraversion_t) == 16, "xen_extraversion_t is 16 bytes");
 __extension__ _Static_assert(sizeof(xen_capabilities_info_t) == 1024,
-			     "xen_capabilities_info_t is 1024 bytes");
-__extension__ _Static_assert(sizeof(xen_changeset_info_t) == 64,
-			     "xen_changeset_info_t is 64 bytes");
+	"xen_capabilities_info_t is 1024 bytes");
+__extension__ _Static_assert(
+	sizeof(xen_changeset_info_t) == 64, "xen_changeset_info_t is 64 bytes");
 __extension__ _Static_assert(sizeof(struct xen_platform_parameters) == 8,
-			     "xen_platform_parameters is 8 bytes");
-__extension__ _Static_assert(sizeof(struct xen_feature_info) == 8,
-			     "xen_feature_info is 8 bytes");
-__extension__ _Static_assert(sizeof(xen_commandline_t) == 1024,
-			     "xen_commandline_t is 1024 bytes");
-__extension__ _Static_assert(sizeof(struct xen_build_id) == 4,
-			     "xen_build_id header is 4 bytes");
-__extension__ _Static_assert(offsetof(struct xen_build_id, buf) == 4,
-			     "xen_build_id.buf offset");
+	"xen_platform_parameters is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_feature_info) == 8, "xen_feature_info is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(xen_commandline_t) == 1024, "xen_commandline_t is 1024 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_build_id) == 4, "xen_build_id header is 4 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_build_id, buf) == 4, "xen_build_id.buf offset");
 
 #endif /* __XEN_PUBLIC_VERSION_H__ */

@@ -98,19 +98,19 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
  * Virtual IRQs.  "per-vCPU" ones are bound once on each vCPU; "global"
  * ones once per domain (first on vCPU 0, rebindable later).
  */
-#define VIRQ_TIMER 0		/* per-vCPU: timer tick or timeout */
-#define VIRQ_DEBUG 1		/* per-vCPU: dump debug state */
-#define VIRQ_CONSOLE 2		/* global, dom0: emergency console input */
-#define VIRQ_DOM_EXC 3		/* global, dom0: a domain changed state */
-#define VIRQ_TBUF 4		/* global, dom0: trace records ready */
-#define VIRQ_DEBUGGER 6		/* global, dom0: a domain paused for debug */
-#define VIRQ_XENOPROF 7		/* per-vCPU: oprofile sample ready */
-#define VIRQ_CON_RING 8		/* global, dom0: console ring input */
-#define VIRQ_PCPU_STATE 9	/* global, dom0: a pCPU changed state */
-#define VIRQ_MEM_EVENT 10	/* global, dom0: memory event */
-#define VIRQ_XC_RESERVED 11	/* global: reserved */
-#define VIRQ_ENOMEM 12		/* global, dom0: Xen heap is low */
-#define VIRQ_XENPMU 13		/* per-vCPU: PMU interrupt */
+#define VIRQ_TIMER 0        /* per-vCPU: timer tick or timeout */
+#define VIRQ_DEBUG 1        /* per-vCPU: dump debug state */
+#define VIRQ_CONSOLE 2      /* global, dom0: emergency console input */
+#define VIRQ_DOM_EXC 3      /* global, dom0: a domain changed state */
+#define VIRQ_TBUF 4         /* global, dom0: trace records ready */
+#define VIRQ_DEBUGGER 6     /* global, dom0: a domain paused for debug */
+#define VIRQ_XENOPROF 7     /* per-vCPU: oprofile sample ready */
+#define VIRQ_CON_RING 8     /* global, dom0: console ring input */
+#define VIRQ_PCPU_STATE 9   /* global, dom0: a pCPU changed state */
+#define VIRQ_MEM_EVENT 10   /* global, dom0: memory event */
+#define VIRQ_XC_RESERVED 11 /* global: reserved */
+#define VIRQ_ENOMEM 12      /* global, dom0: Xen heap is low */
+#define VIRQ_XENPMU 13      /* per-vCPU: PMU interrupt */
 
 #define VIRQ_ARCH_0 16
 #define VIRQ_ARCH_1 17
@@ -124,8 +124,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 #define NR_VIRQS 24
 
 /* HYPERVISOR_mmu_update: the command is in the low two bits of ptr. */
-#define MMU_NORMAL_PT_UPDATE 0	    /* *ptr = val, checked */
-#define MMU_MACHPHYS_UPDATE 1	    /* M2P[ptr >> PAGE_SHIFT] = val */
+#define MMU_NORMAL_PT_UPDATE 0      /* *ptr = val, checked */
+#define MMU_MACHPHYS_UPDATE 1       /* M2P[ptr >> PAGE_SHIFT] = val */
 #define MMU_PT_UPDATE_PRESERVE_AD 2 /* as 0, keeping the A/D bits */
 
 /* HYPERVISOR_mmuext_op commands. */
@@ -153,13 +153,13 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 struct mmuext_op {
 	unsigned int cmd; /* MMUEXT_* */
 	union {
-		xen_pfn_t mfn;		   /* pin, baseptr, page ops */
+		xen_pfn_t mfn;             /* pin, baseptr, page ops */
 		unsigned long linear_addr; /* invlpg, set_ldt */
 	} arg1;
 	union {
-		unsigned int nr_ents;		      /* set_ldt */
+		unsigned int nr_ents;                  /* set_ldt */
 		XEN_GUEST_HANDLE(const_void) vcpumask; /* *_MULTI */
-		xen_pfn_t src_mfn;		      /* copy_page */
+		xen_pfn_t src_mfn;                     /* copy_page */
 	} arg2;
 };
 typedef struct mmuext_op mmuext_op_t;
@@ -192,12 +192,12 @@ DEFINE_XEN_GUEST_HANDLE(mmuext_op_t);
 
 /* Domain ids from here up are never ordinary domains. */
 #define DOMID_FIRST_RESERVED xen_mk_uint(0x7FF0)
-#define DOMID_SELF xen_mk_uint(0x7FF0)	  /* the calling domain */
-#define DOMID_IO xen_mk_uint(0x7FF1)	  /* owner of I/O memory */
-#define DOMID_XEN xen_mk_uint(0x7FF2)	  /* Xen's own pages */
-#define DOMID_COW xen_mk_uint(0x7FF3)	  /* owner of shared pages */
+#define DOMID_SELF xen_mk_uint(0x7FF0)    /* the calling domain */
+#define DOMID_IO xen_mk_uint(0x7FF1)      /* owner of I/O memory */
+#define DOMID_XEN xen_mk_uint(0x7FF2)     /* Xen's own pages */
+#define DOMID_COW xen_mk_uint(0x7FF3)     /* owner of shared pages */
 #define DOMID_INVALID xen_mk_uint(0x7FF4) /* unknown owner */
-#define DOMID_IDLE xen_mk_uint(0x7FFF)	  /* the idle domain */
+#define DOMID_IDLE xen_mk_uint(0x7FFF)    /* the idle domain */
 
 typedef uint16_t domid_t;
 
@@ -266,7 +266,7 @@ struct shared_info {
 	xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];
 	xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
 	uint32_t wc_version;
-	uint32_t wc_sec;  /* seconds since the epoch, low 32 bits */
+	uint32_t wc_sec; /* seconds since the epoch, low 32 bits */
 	uint32_t wc_nsec;
 	uint32_t wc_sec_hi; /* seconds, high 32 bits */
 #define xen_wc_sec_hi wc_sec_hi
@@ -279,27 +279,28 @@ typedef struct shared_info shared_info_t;
  * resume except those from pt_base onwards.
  */
 struct start_info {
-	char magic[32];		   /* "xen-<version>-<platform>" */
-	unsigned long nr_pages;	   /* pages given to the domain */
+	char magic[32];            /* "xen-<version>-<platform>" */
+	unsigned long nr_pages;    /* pages given to the domain */
 	unsigned long shared_info; /* machine address of shared_info */
-	uint32_t flags;		   /* SIF_* */
-	xen_pfn_t store_mfn;	   /* xenstore ring frame */
-	uint32_t store_evtchn;	   /* xenstore event channel */
+	uint32_t flags;            /* SIF_* */
+	xen_pfn_t store_mfn;       /* xenstore ring frame */
+	uint32_t store_evtchn;     /* xenstore event channel */
 	union {
 		struct {
-			xen_pfn_t mfn;	 /* console ring frame */
+			xen_pfn_t mfn;   /* console ring frame */
 			uint32_t evtchn; /* console event channel */
 		} domU;
 		struct {
-			uint32_t info_off;  /* offset of dom0_vga_console_info */
+			uint32_t info_off; /* offset of dom0_vga_console_info */
 			uint32_t info_size; /* its size */
 		} dom0;
 	} console;
-	unsigned long pt_base;	    /* virtual address of the top page table */
+	unsigned long pt_base;      /* virtual address of the top page table */
 	unsigned long nr_pt_frames; /* frames of bootstrap page tables */
-	unsigned long mfn_list;	    /* virtual address of the p2m list */
-	unsigned long mod_start;    /* initrd: vaddr, or PFN if SIF_MOD_START_PFN */
-	unsigned long mod_len;	    /* initrd length in bytes */
+	unsigned long mfn_list;     /* virtual address of the p2m list */
+	unsigned long
+		mod_start;     /* initrd: vaddr, or PFN if SIF_MOD_START_PFN */
+	unsigned long mod_len; /* initrd length in bytes */
 #define MAX_GUEST_CMDLINE 1024
 	int8_t cmd_line[MAX_GUEST_CMDLINE];
 	unsigned long first_p2m_pfn; /* first frame of the initial p2m */
@@ -308,19 +309,19 @@ struct start_info {
 typedef struct start_info start_info_t;
 
 /* start_info.flags */
-#define SIF_PRIVILEGED (1 << 0)	     /* privileged domain */
-#define SIF_INITDOMAIN (1 << 1)	     /* the initial control domain */
+#define SIF_PRIVILEGED (1 << 0)      /* privileged domain */
+#define SIF_INITDOMAIN (1 << 1)      /* the initial control domain */
 #define SIF_MULTIBOOT_MOD (1 << 2)   /* the module is a multiboot package */
 #define SIF_MOD_START_PFN (1 << 3)   /* mod_start is a PFN */
 #define SIF_VIRT_P2M_4TOOLS (1 << 4) /* tools understand a linear p2m */
-#define SIF_PM_MASK (0xFF << 8)	     /* reserved for power management */
+#define SIF_PM_MASK (0xFF << 8)      /* reserved for power management */
 
 /* Module descriptor inside a SIF_MULTIBOOT_MOD package. */
 struct xen_multiboot_mod_list {
 	uint32_t mod_start; /* first byte, relative to the package */
 	uint32_t mod_end;   /* last byte (inclusive) */
 	uint32_t cmdline;   /* NUL-terminated command line */
-	uint32_t pad;	    /* zero */
+	uint32_t pad;       /* zero */
 };
 
 /* Dom0 console description, found at start_info.console.dom0.info_off. */
@@ -378,63 +379,63 @@ struct xenctl_bitmap {
 	uint32_t nr_bits;
 };
 
-__extension__ _Static_assert(sizeof(struct mmuext_op) == 24,
-			     "mmuext_op is 24 bytes");
-__extension__ _Static_assert(offsetof(struct mmuext_op, arg2) == 16,
-			     "mmuext_op.arg2 offset");
-__extension__ _Static_assert(sizeof(struct mmu_update) == 16,
-			     "mmu_update is 16 bytes");
-__extension__ _Static_assert(sizeof(struct multicall_entry) == 64,
-			     "multicall_entry is 64 bytes");
-__extension__ _Static_assert(sizeof(struct vcpu_time_info) == 32,
-			     "vcpu_time_info is 32 bytes");
-__extension__ _Static_assert(offsetof(struct vcpu_time_info, tsc_shift) == 28,
-			     "tsc_shift offset");
-__extension__ _Static_assert(sizeof(struct vcpu_info) == 64,
-			     "vcpu_info is 64 bytes");
-__extension__ _Static_assert(offsetof(struct vcpu_info, evtchn_pending_sel) ==
-				     8,
-			     "evtchn_pending_sel offset");
-__extension__ _Static_assert(offsetof(struct vcpu_info, arch) == 16,
-			     "vcpu_info.arch offset");
-__extension__ _Static_assert(offsetof(struct vcpu_info, time) == 32,
-			     "vcpu_info.time offset");
+__extension__ _Static_assert(
+	sizeof(struct mmuext_op) == 24, "mmuext_op is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct mmuext_op, arg2) == 16, "mmuext_op.arg2 offset");
+__extension__ _Static_assert(
+	sizeof(struct mmu_update) == 16, "mmu_update is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct multicall_entry) == 64, "multicall_entry is 64 bytes");
+__extension__ _Static_assert(
+	sizeof(struct vcpu_time_info) == 32, "vcpu_time_info is 32 bytes");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_time_info, tsc_shift) == 28, "tsc_shift offset");
+__extension__ _Static_assert(
+	sizeof(struct vcpu_info) == 64, "vcpu_info is 64 bytes");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_info, evtchn_pending_sel) == 8,
+	"evtchn_pending_sel offset");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_info, arch) == 16, "vcpu_info.arch offset");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_info, time) == 32, "vcpu_info.time offset");
 __extension__ _Static_assert(sizeof(struct shared_info) == 3136,
-			     "shared_info is 3136 bytes on x86_64");
-__extension__ _Static_assert(offsetof(struct shared_info, evtchn_pending) ==
-				     2048,
-			     "evtchn_pending offset");
+	"shared_info is 3136 bytes on x86_64");
+__extension__ _Static_assert(
+	offsetof(struct shared_info, evtchn_pending) == 2048,
+	"evtchn_pending offset");
 __extension__ _Static_assert(offsetof(struct shared_info, evtchn_mask) == 2560,
-			     "evtchn_mask offset");
-__extension__ _Static_assert(offsetof(struct shared_info, wc_version) == 3072,
-			     "wc_version offset");
-__extension__ _Static_assert(offsetof(struct shared_info, arch) == 3088,
-			     "shared_info.arch offset");
+	"evtchn_mask offset");
+__extension__ _Static_assert(
+	offsetof(struct shared_info, wc_version) == 3072, "wc_version offset");
+__extension__ _Static_assert(
+	offsetof(struct shared_info, arch) == 3088, "shared_info.arch offset");
 __extension__ _Static_assert(sizeof(struct start_info) == 1168,
-			     "start_info is 1168 bytes on x86_64");
-__extension__ _Static_assert(offsetof(struct start_info, flags) == 48,
-			     "start_info.flags offset");
+	"start_info is 1168 bytes on x86_64");
+__extension__ _Static_assert(
+	offsetof(struct start_info, flags) == 48, "start_info.flags offset");
 __extension__ _Static_assert(offsetof(struct start_info, store_mfn) == 56,
-			     "start_info.store_mfn offset");
+	"start_info.store_mfn offset");
 __extension__ _Static_assert(offsetof(struct start_info, store_evtchn) == 64,
-			     "start_info.store_evtchn offset");
+	"start_info.store_evtchn offset");
 __extension__ _Static_assert(offsetof(struct start_info, console) == 72,
-			     "start_info.console offset");
+	"start_info.console offset");
 __extension__ _Static_assert(offsetof(struct start_info, pt_base) == 88,
-			     "start_info.pt_base offset");
+	"start_info.pt_base offset");
 __extension__ _Static_assert(offsetof(struct start_info, cmd_line) == 128,
-			     "start_info.cmd_line offset");
+	"start_info.cmd_line offset");
 __extension__ _Static_assert(offsetof(struct start_info, first_p2m_pfn) == 1152,
-			     "start_info.first_p2m_pfn offset");
+	"start_info.first_p2m_pfn offset");
 __extension__ _Static_assert(sizeof(struct xen_multiboot_mod_list) == 16,
-			     "xen_multiboot_mod_list is 16 bytes");
+	"xen_multiboot_mod_list is 16 bytes");
 __extension__ _Static_assert(sizeof(struct dom0_vga_console_info) == 36,
-			     "dom0_vga_console_info is 36 bytes");
+	"dom0_vga_console_info is 36 bytes");
 __extension__ _Static_assert(offsetof(struct dom0_vga_console_info, u) == 4,
-			     "dom0_vga_console_info.u offset");
-__extension__ _Static_assert(sizeof(xen_domain_handle_t) == 16,
-			     "xen_domain_handle_t is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xenctl_bitmap) == 16,
-			     "xenctl_bitmap is 16 bytes");
+	"dom0_vga_console_info.u offset");
+__extension__ _Static_assert(
+	sizeof(xen_domain_handle_t) == 16, "xen_domain_handle_t is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xenctl_bitmap) == 16, "xenctl_bitmap is 16 bytes");
 
 #endif /* __XEN_PUBLIC_XEN_H__ */

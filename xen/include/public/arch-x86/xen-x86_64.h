@@ -125,22 +125,22 @@ typedef struct arch_vcpu_info arch_vcpu_info_t;
 
 typedef unsigned long xen_callback_t;
 
-__extension__ _Static_assert(sizeof(struct iret_context) == 72,
-			     "iret_context is 72 bytes");
-__extension__ _Static_assert(sizeof(struct cpu_user_regs) == 200,
-			     "cpu_user_regs is 200 bytes");
+__extension__ _Static_assert(
+	sizeof(struct iret_context) == 72, "iret_context is 72 bytes");
+__extension__ _Static_assert(
+	sizeof(struct cpu_user_regs) == 200, "cpu_user_regs is 200 bytes");
 __extension__ _Static_assert(offsetof(struct cpu_user_regs, error_code) == 120,
-			     "error_code follows the 15 GPRs");
-__extension__ _Static_assert(offsetof(struct cpu_user_regs, rip) == 128,
-			     "rip offset");
-__extension__ _Static_assert(offsetof(struct cpu_user_regs, saved_upcall_mask) ==
-				     140,
-			     "saved_upcall_mask offset");
-__extension__ _Static_assert(offsetof(struct cpu_user_regs, rflags) == 144,
-			     "rflags offset");
-__extension__ _Static_assert(offsetof(struct cpu_user_regs, gs) == 192,
-			     "gs offset");
-__extension__ _Static_assert(sizeof(struct arch_vcpu_info) == 16,
-			     "arch_vcpu_info is 16 bytes");
+	"error_code follows the 15 GPRs");
+__extension__ _Static_assert(
+	offsetof(struct cpu_user_regs, rip) == 128, "rip offset");
+__extension__ _Static_assert(
+	offsetof(struct cpu_user_regs, saved_upcall_mask) == 140,
+	"saved_upcall_mask offset");
+__extension__ _Static_assert(
+	offsetof(struct cpu_user_regs, rflags) == 144, "rflags offset");
+__extension__ _Static_assert(
+	offsetof(struct cpu_user_regs, gs) == 192, "gs offset");
+__extension__ _Static_assert(
+	sizeof(struct arch_vcpu_info) == 16, "arch_vcpu_info is 16 bytes");
 
 #endif /* __XEN_PUBLIC_ARCH_X86_XEN_X86_64_H__ */

@@ -154,9 +154,9 @@ struct xen_arch_domainconfig {
 #define XEN_X86_EMU_USE_PIRQ (1U << _XEN_X86_EMU_USE_PIRQ)
 #define XEN_X86_EMU_ALL                                                        \
 	(XEN_X86_EMU_LAPIC | XEN_X86_EMU_HPET | XEN_X86_EMU_PM |               \
-	 XEN_X86_EMU_RTC | XEN_X86_EMU_IOAPIC | XEN_X86_EMU_PIC |              \
-	 XEN_X86_EMU_VGA | XEN_X86_EMU_IOMMU | XEN_X86_EMU_PIT |               \
-	 XEN_X86_EMU_USE_PIRQ)
+		XEN_X86_EMU_RTC | XEN_X86_EMU_IOAPIC | XEN_X86_EMU_PIC |       \
+		XEN_X86_EMU_VGA | XEN_X86_EMU_IOMMU | XEN_X86_EMU_PIT |        \
+		XEN_X86_EMU_USE_PIRQ)
 	uint32_t emulation_flags;
 };
 
@@ -168,25 +168,23 @@ struct xen_arch_domainconfig {
 #define XEN_EMULATE_PREFIX ".byte 0x0f,0x0b,0x78,0x65,0x6e ; "
 #define XEN_CPUID XEN_EMULATE_PREFIX "cpuid"
 
-__extension__ _Static_assert(sizeof(struct trap_info) == 16,
-			     "trap_info is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct trap_info) == 16, "trap_info is 16 bytes");
 __extension__ _Static_assert(sizeof(struct vcpu_guest_context) == 5168,
-			     "vcpu_guest_context is 5168 bytes on x86_64");
-__extension__ _Static_assert(offsetof(struct vcpu_guest_context, user_regs) ==
-				     520,
-			     "user_regs follows fpu_ctxt and flags");
-__extension__ _Static_assert(offsetof(struct vcpu_guest_context, trap_ctxt) ==
-				     720,
-			     "trap_ctxt follows user_regs");
-__extension__ _Static_assert(offsetof(struct vcpu_guest_context, ctrlreg) ==
-				     4984,
-			     "ctrlreg offset");
-__extension__ _Static_assert(offsetof(struct vcpu_guest_context, fs_base) ==
-				     5144,
-			     "fs_base offset");
+	"vcpu_guest_context is 5168 bytes on x86_64");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_guest_context, user_regs) == 520,
+	"user_regs follows fpu_ctxt and flags");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_guest_context, trap_ctxt) == 720,
+	"trap_ctxt follows user_regs");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_guest_context, ctrlreg) == 4984, "ctrlreg offset");
+__extension__ _Static_assert(
+	offsetof(struct vcpu_guest_context, fs_base) == 5144, "fs_base offset");
 __extension__ _Static_assert(sizeof(struct arch_shared_info) == 48,
-			     "arch_shared_info is 48 bytes on x86_64");
+	"arch_shared_info is 48 bytes on x86_64");
 __extension__ _Static_assert(sizeof(struct xen_arch_domainconfig) == 4,
-			     "xen_arch_domainconfig is 4 bytes");
+	"xen_arch_domainconfig is 4 bytes");
 
 #endif /* __XEN_PUBLIC_ARCH_X86_XEN_H__ */

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../xen.h"
 #include "../event_channel.h"
+#include "../xen.h"
 
 typedef uint16_t ioservid_t;
 
@@ -46,7 +46,7 @@ typedef struct xen_dm_op_create_ioreq_server xen_dm_op_create_ioreq_server_t;
 struct xen_dm_op_get_ioreq_server_info {
 	ioservid_t id; /* IN */
 	uint16_t pad;
-	evtchn_port_t bufioreq_port; /* OUT */
+	evtchn_port_t bufioreq_port;   /* OUT */
 	uint64_aligned_t ioreq_pfn;    /* OUT */
 	uint64_aligned_t bufioreq_pfn; /* OUT */
 };
@@ -63,24 +63,24 @@ typedef struct xen_dm_op_get_ioreq_server_info
 struct xen_dm_op_ioreq_server_range {
 	ioservid_t id; /* IN */
 	uint16_t pad;
-	uint32_t type; /* IN: XEN_DMOP_IO_RANGE_* */
-#define XEN_DMOP_IO_RANGE_PORT 0   /* port I/O */
-#define XEN_DMOP_IO_RANGE_MEMORY 1 /* MMIO */
-#define XEN_DMOP_IO_RANGE_PCI 2	   /* config space, XEN_DMOP_PCI_SBDF */
+	uint32_t type;               /* IN: XEN_DMOP_IO_RANGE_* */
+#define XEN_DMOP_IO_RANGE_PORT 0     /* port I/O */
+#define XEN_DMOP_IO_RANGE_MEMORY 1   /* MMIO */
+#define XEN_DMOP_IO_RANGE_PCI 2      /* config space, XEN_DMOP_PCI_SBDF */
 	uint64_aligned_t start, end; /* IN */
 };
 typedef struct xen_dm_op_ioreq_server_range xen_dm_op_ioreq_server_range_t;
 
 /* Segment, bus, device, function packed for XEN_DMOP_IO_RANGE_PCI. */
 #define XEN_DMOP_PCI_SBDF(s, b, d, f)                                          \
-	((((s) & 0xffff) << 16) | (((b) & 0xff) << 8) | (((d) & 0x1f) << 3) |  \
-	 ((f) & 0x07))
+	(((0xffff & (s)) << 16) | ((0xff & (b)) << 8) | ((0x1f & (d)) << 3) |  \
+		(0x07 & (f)))
 
 /* Enable or disable a server; it gets no requests while disabled. */
 #define XEN_DMOP_set_ioreq_server_state 5
 
 struct xen_dm_op_set_ioreq_server_state {
-	ioservid_t id;	 /* IN */
+	ioservid_t id;   /* IN */
 	uint8_t enabled; /* IN */
 	uint8_t pad;
 };
@@ -110,9 +110,9 @@ typedef struct xen_dm_op_track_dirty_vram xen_dm_op_track_dirty_vram_t;
 #define XEN_DMOP_set_pci_intx_level 8
 
 struct xen_dm_op_set_pci_intx_level {
-	uint16_t domain;	   /* IN: PCI segment */
+	uint16_t domain;           /* IN: PCI segment */
 	uint8_t bus, device, intx; /* IN */
-	uint8_t level;		   /* IN */
+	uint8_t level;             /* IN */
 };
 typedef struct xen_dm_op_set_pci_intx_level xen_dm_op_set_pci_intx_level_t;
 
@@ -121,7 +121,7 @@ typedef struct xen_dm_op_set_pci_intx_level xen_dm_op_set_pci_intx_level_t;
 
 struct xen_dm_op_set_isa_irq_level {
 	uint8_t isa_irq; /* IN */
-	uint8_t level;	 /* IN */
+	uint8_t level;   /* IN */
 };
 typedef struct xen_dm_op_set_isa_irq_level xen_dm_op_set_isa_irq_level_t;
 
@@ -129,7 +129,7 @@ typedef struct xen_dm_op_set_isa_irq_level xen_dm_op_set_isa_irq_level_t;
 #define XEN_DMOP_set_pci_link_route 10
 
 struct xen_dm_op_set_pci_link_route {
-	uint8_t link;	 /* IN */
+	uint8_t link;    /* IN */
 	uint8_t isa_irq; /* IN */
 };
 typedef struct xen_dm_op_set_pci_link_route xen_dm_op_set_pci_link_route_t;
@@ -157,7 +157,7 @@ struct xen_dm_op_modified_memory_extent {
 #define XEN_DMOP_set_mem_type 12
 
 struct xen_dm_op_set_mem_type {
-	uint32_t nr;	   /* IN */
+	uint32_t nr;       /* IN */
 	uint16_t mem_type; /* IN: hvmmem_type_t */
 	uint16_t pad;
 	uint64_aligned_t first_pfn; /* IN */
@@ -169,15 +169,15 @@ typedef struct xen_dm_op_set_mem_type xen_dm_op_set_mem_type_t;
 
 struct xen_dm_op_inject_event {
 	uint32_t vcpuid; /* IN */
-	uint8_t vector;	 /* IN */
-	uint8_t type;	 /* IN: XEN_DMOP_EVENT_* (the x86 event types) */
+	uint8_t vector;  /* IN */
+	uint8_t type;    /* IN: XEN_DMOP_EVENT_* (the x86 event types) */
 #define XEN_DMOP_EVENT_ext_int 0    /* external interrupt */
-#define XEN_DMOP_EVENT_nmi 2	    /* NMI */
-#define XEN_DMOP_EVENT_hw_exc 3	    /* hardware exception */
-#define XEN_DMOP_EVENT_sw_int 4	    /* INT n */
+#define XEN_DMOP_EVENT_nmi 2        /* NMI */
+#define XEN_DMOP_EVENT_hw_exc 3     /* hardware exception */
+#define XEN_DMOP_EVENT_sw_int 4     /* INT n */
 #define XEN_DMOP_EVENT_pri_sw_exc 5 /* ICEBP */
-#define XEN_DMOP_EVENT_sw_exc 6	    /* INT3, INTO */
-	uint8_t insn_len; /* IN */
+#define XEN_DMOP_EVENT_sw_exc 6     /* INT3, INTO */
+	uint8_t insn_len;           /* IN */
 	uint8_t pad0;
 	uint32_t error_code; /* IN: ~0 for none */
 	uint32_t pad1;
@@ -202,8 +202,8 @@ typedef struct xen_dm_op_inject_msi xen_dm_op_inject_msi_t;
 #define XEN_DMOP_map_mem_type_to_ioreq_server 15
 
 struct xen_dm_op_map_mem_type_to_ioreq_server {
-	ioservid_t id;	/* IN */
-	uint16_t type;	/* IN: hvmmem_type_t */
+	ioservid_t id;  /* IN */
+	uint16_t type;  /* IN: hvmmem_type_t */
 	uint32_t flags; /* IN: XEN_DMOP_IOREQ_MEM_ACCESS_* */
 #define XEN_DMOP_IOREQ_MEM_ACCESS_READ (1u << 0)
 #define XEN_DMOP_IOREQ_MEM_ACCESS_WRITE (1u << 1)
@@ -246,61 +246,60 @@ typedef struct xen_dm_op_buf xen_dm_op_buf_t;
 DEFINE_XEN_GUEST_HANDLE(xen_dm_op_buf_t);
 
 __extension__ _Static_assert(sizeof(struct xen_dm_op_create_ioreq_server) == 6,
-			     "xen_dm_op_create_ioreq_server is 6 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op_create_ioreq_server,
-				      id) == 4,
-			     "xen_dm_op_create_ioreq_server.id offset");
-__extension__ _Static_assert(sizeof(struct xen_dm_op_get_ioreq_server_info) ==
-				     24,
-			     "xen_dm_op_get_ioreq_server_info is 24 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op_get_ioreq_server_info,
-				      ioreq_pfn) == 8,
-			     "xen_dm_op_get_ioreq_server_info.ioreq_pfn offset");
+	"xen_dm_op_create_ioreq_server is 6 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op_create_ioreq_server, id) == 4,
+	"xen_dm_op_create_ioreq_server.id offset");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op_get_ioreq_server_info) == 24,
+	"xen_dm_op_get_ioreq_server_info is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op_get_ioreq_server_info, ioreq_pfn) == 8,
+	"xen_dm_op_get_ioreq_server_info.ioreq_pfn offset");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_ioreq_server_range) == 24,
-			     "xen_dm_op_ioreq_server_range is 24 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op_ioreq_server_range,
-				      start) == 8,
-			     "xen_dm_op_ioreq_server_range.start offset");
-__extension__ _Static_assert(sizeof(struct xen_dm_op_set_ioreq_server_state) ==
-				     4,
-			     "xen_dm_op_set_ioreq_server_state is 4 bytes");
+	"xen_dm_op_ioreq_server_range is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op_ioreq_server_range, start) == 8,
+	"xen_dm_op_ioreq_server_range.start offset");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op_set_ioreq_server_state) == 4,
+	"xen_dm_op_set_ioreq_server_state is 4 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_destroy_ioreq_server) == 4,
-			     "xen_dm_op_destroy_ioreq_server is 4 bytes");
+	"xen_dm_op_destroy_ioreq_server is 4 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_track_dirty_vram) == 16,
-			     "xen_dm_op_track_dirty_vram is 16 bytes");
+	"xen_dm_op_track_dirty_vram is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_set_pci_intx_level) == 6,
-			     "xen_dm_op_set_pci_intx_level is 6 bytes");
+	"xen_dm_op_set_pci_intx_level is 6 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_set_isa_irq_level) == 2,
-			     "xen_dm_op_set_isa_irq_level is 2 bytes");
+	"xen_dm_op_set_isa_irq_level is 2 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_set_pci_link_route) == 2,
-			     "xen_dm_op_set_pci_link_route is 2 bytes");
+	"xen_dm_op_set_pci_link_route is 2 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_modified_memory) == 8,
-			     "xen_dm_op_modified_memory is 8 bytes");
-__extension__ _Static_assert(sizeof(struct xen_dm_op_modified_memory_extent) ==
-				     16,
-			     "xen_dm_op_modified_memory_extent is 16 bytes");
+	"xen_dm_op_modified_memory is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op_modified_memory_extent) == 16,
+	"xen_dm_op_modified_memory_extent is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_set_mem_type) == 16,
-			     "xen_dm_op_set_mem_type is 16 bytes");
+	"xen_dm_op_set_mem_type is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_inject_event) == 24,
-			     "xen_dm_op_inject_event is 24 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op_inject_event,
-				      error_code) == 8,
-			     "xen_dm_op_inject_event.error_code offset");
+	"xen_dm_op_inject_event is 24 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op_inject_event, error_code) == 8,
+	"xen_dm_op_inject_event.error_code offset");
 __extension__ _Static_assert(offsetof(struct xen_dm_op_inject_event, cr2) == 16,
-			     "xen_dm_op_inject_event.cr2 offset");
+	"xen_dm_op_inject_event.cr2 offset");
 __extension__ _Static_assert(sizeof(struct xen_dm_op_inject_msi) == 16,
-			     "xen_dm_op_inject_msi is 16 bytes");
-__extension__ _Static_assert(sizeof(struct
-				    xen_dm_op_map_mem_type_to_ioreq_server) ==
-				     16,
-			     "xen_dm_op_map_mem_type_to_ioreq_server is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_dm_op) == 32,
-			     "xen_dm_op is 32 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op, u) == 8,
-			     "xen_dm_op.u offset");
-__extension__ _Static_assert(sizeof(struct xen_dm_op_buf) == 16,
-			     "xen_dm_op_buf is 16 bytes");
-__extension__ _Static_assert(offsetof(struct xen_dm_op_buf, size) == 8,
-			     "xen_dm_op_buf.size offset");
+	"xen_dm_op_inject_msi is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op_map_mem_type_to_ioreq_server) == 16,
+	"xen_dm_op_map_mem_type_to_ioreq_server is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op) == 32, "xen_dm_op is 32 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op, u) == 8, "xen_dm_op.u offset");
+__extension__ _Static_assert(
+	sizeof(struct xen_dm_op_buf) == 16, "xen_dm_op_buf is 16 bytes");
+__extension__ _Static_assert(
+	offsetof(struct xen_dm_op_buf, size) == 8, "xen_dm_op_buf.size offset");
 
 #endif /* __XEN_PUBLIC_HVM_DM_OP_H__ */

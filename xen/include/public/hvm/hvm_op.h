@@ -14,14 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../xen.h"
 #include "../event_channel.h"
+#include "../xen.h"
 
 /* Read or write one HVM_PARAM_* of a domain. */
 #define HVMOP_set_param 0
 #define HVMOP_get_param 1
 struct xen_hvm_param {
-	domid_t domid;	/* IN */
+	domid_t domid;  /* IN */
 	uint32_t index; /* IN: HVM_PARAM_* */
 	uint64_t value; /* IN for set, OUT for get */
 };
@@ -33,10 +33,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_param_t);
 
 /* p2m types visible through get_mem_type / XEN_DMOP_set_mem_type. */
 typedef enum {
-	HVMMEM_ram_rw,	     /* ordinary RAM */
-	HVMMEM_ram_ro,	     /* RAM, writes dropped */
-	HVMMEM_mmio_dm,	     /* all accesses go to the device model */
-	HVMMEM_unused,	     /* placeholder; cannot be set */
+	HVMMEM_ram_rw,       /* ordinary RAM */
+	HVMMEM_ram_ro,       /* RAM, writes dropped */
+	HVMMEM_mmio_dm,      /* all accesses go to the device model */
+	HVMMEM_unused,       /* placeholder; cannot be set */
 	HVMMEM_ioreq_server, /* claimed by an ioreq server (from ram_rw) */
 } hvmmem_type_t;
 
@@ -74,7 +74,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_xentrace_t);
 /* The hvmmem_type_t of one pfn. */
 #define HVMOP_get_mem_type 15
 struct xen_hvm_get_mem_type {
-	domid_t domid;	   /* IN */
+	domid_t domid;     /* IN */
 	uint16_t mem_type; /* OUT: hvmmem_type_t */
 	uint16_t pad[2];
 	uint64_t pfn; /* IN */
@@ -119,7 +119,7 @@ typedef struct xen_hvm_altp2m_vcpu_enable_notify
 DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_vcpu_enable_notify_t);
 
 struct xen_hvm_altp2m_view {
-	uint16_t view;			/* IN/OUT */
+	uint16_t view;                  /* IN/OUT */
 	uint16_t hvmmem_default_access; /* xenmem_access_t; ignored */
 };
 typedef struct xen_hvm_altp2m_view xen_hvm_altp2m_view_t;
@@ -170,36 +170,36 @@ struct xen_hvm_altp2m_op {
 typedef struct xen_hvm_altp2m_op xen_hvm_altp2m_op_t;
 DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_op_t);
 
-__extension__ _Static_assert(sizeof(struct xen_hvm_param) == 16,
-			     "xen_hvm_param is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_hvm_param) == 16, "xen_hvm_param is 16 bytes");
 __extension__ _Static_assert(offsetof(struct xen_hvm_param, index) == 4,
-			     "xen_hvm_param.index offset");
+	"xen_hvm_param.index offset");
 __extension__ _Static_assert(offsetof(struct xen_hvm_param, value) == 8,
-			     "xen_hvm_param.value offset");
+	"xen_hvm_param.value offset");
 __extension__ _Static_assert(sizeof(struct xen_hvm_pagetable_dying) == 16,
-			     "xen_hvm_pagetable_dying is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_hvm_get_time) == 8,
-			     "xen_hvm_get_time is 8 bytes");
-__extension__ _Static_assert(sizeof(struct xen_hvm_xentrace) == 32,
-			     "xen_hvm_xentrace is 32 bytes");
+	"xen_hvm_pagetable_dying is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_hvm_get_time) == 8, "xen_hvm_get_time is 8 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_hvm_xentrace) == 32, "xen_hvm_xentrace is 32 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_get_mem_type) == 16,
-			     "xen_hvm_get_mem_type is 16 bytes");
+	"xen_hvm_get_mem_type is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_evtchn_upcall_vector) == 8,
-			     "xen_hvm_evtchn_upcall_vector is 8 bytes");
+	"xen_hvm_evtchn_upcall_vector is 8 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_domain_state) == 1,
-			     "xen_hvm_altp2m_domain_state is 1 byte");
-__extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_vcpu_enable_notify) ==
-				     16,
-			     "xen_hvm_altp2m_vcpu_enable_notify is 16 bytes");
+	"xen_hvm_altp2m_domain_state is 1 byte");
+__extension__ _Static_assert(
+	sizeof(struct xen_hvm_altp2m_vcpu_enable_notify) == 16,
+	"xen_hvm_altp2m_vcpu_enable_notify is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_view) == 4,
-			     "xen_hvm_altp2m_view is 4 bytes");
+	"xen_hvm_altp2m_view is 4 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_set_mem_access) == 16,
-			     "xen_hvm_altp2m_set_mem_access is 16 bytes");
+	"xen_hvm_altp2m_set_mem_access is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_change_gfn) == 24,
-			     "xen_hvm_altp2m_change_gfn is 24 bytes");
+	"xen_hvm_altp2m_change_gfn is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_hvm_altp2m_op) == 80,
-			     "xen_hvm_altp2m_op is 80 bytes");
+	"xen_hvm_altp2m_op is 80 bytes");
 __extension__ _Static_assert(offsetof(struct xen_hvm_altp2m_op, u) == 16,
-			     "xen_hvm_altp2m_op.u offset");
+	"xen_hvm_altp2m_op.u offset");
 
 #endif /* __XEN_PUBLIC_HVM_HVM_OP_H__ */

@@ -29,27 +29,25 @@
 #define STATE_IORESP_READY 3
 
 /* ioreq.type */
-#define IOREQ_TYPE_PIO 0	/* port I/O */
-#define IOREQ_TYPE_COPY 1	/* MMIO */
+#define IOREQ_TYPE_PIO 0        /* port I/O */
+#define IOREQ_TYPE_COPY 1       /* MMIO */
 #define IOREQ_TYPE_PCI_CONFIG 2 /* addr: segment 63:48, bus 47:40, */
 				/* dev 39:35, fn 34:32, reg 31:0 */
 #define IOREQ_TYPE_TIMEOFFSET 7 /* guest RTC moved: data is the offset */
 #define IOREQ_TYPE_INVALIDATE 8 /* drop the map cache */
 
-#ifdef __GNUC__
-__extension__ /* bit-fields on uint8_t */
-#endif
-struct ioreq {
-	uint64_t addr;	   /* guest physical address or port */
-	uint64_t data;	   /* value, or its guest address if data_is_ptr */
-	uint32_t count;	   /* repetitions (rep prefix) */
-	uint32_t size;	   /* bytes per access */
+/* __extension__: bit-fields of type uint8_t are a GNU C extension. */
+__extension__ struct ioreq {
+	uint64_t addr;     /* guest physical address or port */
+	uint64_t data;     /* value, or its guest address if data_is_ptr */
+	uint32_t count;    /* repetitions (rep prefix) */
+	uint32_t size;     /* bytes per access */
 	uint32_t vp_eport; /* event channel between Xen and the emulator */
 	uint16_t _pad0;
-	uint8_t state : 4;	 /* STATE_* */
+	uint8_t state : 4;       /* STATE_* */
 	uint8_t data_is_ptr : 1; /* data holds a guest address */
-	uint8_t dir : 1;	 /* IOREQ_READ / IOREQ_WRITE */
-	uint8_t df : 1;		 /* EFLAGS.DF: rep goes downwards */
+	uint8_t dir : 1;         /* IOREQ_READ / IOREQ_WRITE */
+	uint8_t df : 1;          /* EFLAGS.DF: rep goes downwards */
 	uint8_t _pad1 : 1;
 	uint8_t type; /* IOREQ_TYPE_* */
 };
@@ -62,15 +60,12 @@ struct shared_iopage {
 typedef struct shared_iopage shared_iopage_t;
 
 /* One buffered (write-only, fire and forget) request. */
-#ifdef __GNUC__
-__extension__ /* bit-fields on uint8_t */
-#endif
-struct buf_ioreq {
+__extension__ struct buf_ioreq {
 	uint8_t type; /* IOREQ_TYPE_* */
 	uint8_t pad : 1;
-	uint8_t dir : 1;     /* IOREQ_READ / IOREQ_WRITE */
-	uint8_t size : 2;    /* 1 << size bytes; 8 bytes use two slots */
-	uint32_t addr : 20;  /* low 20 bits of the address */
+	uint8_t dir : 1;    /* IOREQ_READ / IOREQ_WRITE */
+	uint8_t size : 2;   /* 1 << size bytes; 8 bytes use two slots */
+	uint32_t addr : 20; /* low 20 bits of the address */
 	uint32_t data;
 };
 typedef struct buf_ioreq buf_ioreq_t;
@@ -117,21 +112,21 @@ typedef struct buffered_iopage buffered_iopage_t;
 #define ACPI_GPE0_BLK_LEN ACPI_GPE0_BLK_LEN_V0
 
 __extension__ _Static_assert(sizeof(struct ioreq) == 32, "ioreq_t is 32 bytes");
-__extension__ _Static_assert(offsetof(struct ioreq, count) == 16,
-			     "ioreq.count offset");
-__extension__ _Static_assert(offsetof(struct ioreq, vp_eport) == 24,
-			     "ioreq.vp_eport offset");
-__extension__ _Static_assert(offsetof(struct ioreq, type) == 31,
-			     "ioreq.type offset");
+__extension__ _Static_assert(
+	offsetof(struct ioreq, count) == 16, "ioreq.count offset");
+__extension__ _Static_assert(
+	offsetof(struct ioreq, vp_eport) == 24, "ioreq.vp_eport offset");
+__extension__ _Static_assert(
+	offsetof(struct ioreq, type) == 31, "ioreq.type offset");
 __extension__ _Static_assert(sizeof(struct shared_iopage) == 32,
-			     "shared_iopage declares one 32-byte slot");
-__extension__ _Static_assert(sizeof(struct buf_ioreq) == 8,
-			     "buf_ioreq is 8 bytes");
-__extension__ _Static_assert(offsetof(struct buf_ioreq, data) == 4,
-			     "buf_ioreq.data offset");
+	"shared_iopage declares one 32-byte slot");
+__extension__ _Static_assert(
+	sizeof(struct buf_ioreq) == 8, "buf_ioreq is 8 bytes");
+__extension__ _Static_assert(
+	offsetof(struct buf_ioreq, data) == 4, "buf_ioreq.data offset");
 __extension__ _Static_assert(sizeof(struct buffered_iopage) == 4096,
-			     "buffered_iopage fills one page");
+	"buffered_iopage fills one page");
 __extension__ _Static_assert(offsetof(struct buffered_iopage, buf_ioreq) == 8,
-			     "buffered_iopage slots follow the two pointers");
+	"buffered_iopage slots follow the two pointers");
 
 #endif /* _IOREQ_H_ */

@@ -58,22 +58,22 @@
 
 #define HVMPV_feature_mask                                                     \
 	(HVMPV_base_freq | HVMPV_no_freq | HVMPV_time_ref_count |              \
-	 HVMPV_reference_tsc | HVMPV_hcall_remote_tlb_flush |                  \
-	 HVMPV_apic_assist | HVMPV_crash_ctl)
+		HVMPV_reference_tsc | HVMPV_hcall_remote_tlb_flush |           \
+		HVMPV_apic_assist | HVMPV_crash_ctl)
 
 /* Virtual timer policy for ticks missed while a vCPU was descheduled. */
 #define HVM_PARAM_TIMER_MODE 10
-#define HVMPTM_delay_for_missed_ticks 0	   /* default: replay them late */
+#define HVMPTM_delay_for_missed_ticks 0    /* default: replay them late */
 #define HVMPTM_no_delay_for_missed_ticks 1 /* replay, time tracks wallclock */
 #define HVMPTM_no_missed_ticks_pending 2   /* drop them */
 #define HVMPTM_one_missed_tick_pending 3   /* fold them into one */
 
 #define HVM_PARAM_HPET_ENABLED 11 /* boolean */
-#define HVM_PARAM_IDENT_PT 12	  /* EPT identity map used while CR0.PG=0 */
-#define HVM_PARAM_DM_DOMAIN 13	  /* device model domain (default 0) */
+#define HVM_PARAM_IDENT_PT 12     /* EPT identity map used while CR0.PG=0 */
+#define HVM_PARAM_DM_DOMAIN 13    /* device model domain (default 0) */
 #define HVM_PARAM_ACPI_S_STATE 14 /* 0 or 3 */
-#define HVM_PARAM_VM86_TSS 15	  /* TSS used while CR0.PE=0 (VMX) */
-#define HVM_PARAM_VPT_ALIGN 16	  /* boolean: align periodic timers */
+#define HVM_PARAM_VM86_TSS 15     /* TSS used while CR0.PE=0 (VMX) */
+#define HVM_PARAM_VPT_ALIGN 16    /* boolean: align periodic timers */
 
 /* The PV console ring: its frame and event channel. */
 #define HVM_PARAM_CONSOLE_PFN 17
@@ -110,9 +110,9 @@
 /* Who may use altp2m. */
 #define HVM_PARAM_ALTP2M 35
 #define XEN_ALTP2M_disabled 0
-#define XEN_ALTP2M_mixed 1	/* guest and tools */
-#define XEN_ALTP2M_external 2	/* tools only */
-#define XEN_ALTP2M_limited 3	/* guest: VMFUNC and #VE only */
+#define XEN_ALTP2M_mixed 1    /* guest and tools */
+#define XEN_ALTP2M_external 2 /* tools only */
+#define XEN_ALTP2M_limited 3  /* guest: VMFUNC and #VE only */
 
 /* x87 FIP/FDP width to save: 8, 4, or 0 (Xen picks). */
 #define HVM_PARAM_X87_FIP_WIDTH 36

@@ -29,19 +29,19 @@
 DEFINE_XEN_FLEX_RING_AND_INTF(xen_9pfs);
 
 __extension__ _Static_assert(offsetof(struct xen_9pfs_data_intf, in_prod) == 4,
-			     "xen_9pfs_data_intf.in_prod offset");
-__extension__ _Static_assert(offsetof(struct xen_9pfs_data_intf, out_cons) ==
-				     64,
-			     "xen_9pfs_data_intf.out_cons offset");
-__extension__ _Static_assert(offsetof(struct xen_9pfs_data_intf, out_prod) ==
-				     68,
-			     "xen_9pfs_data_intf.out_prod offset");
-__extension__ _Static_assert(offsetof(struct xen_9pfs_data_intf, ring_order) ==
-				     128,
-			     "xen_9pfs_data_intf.ring_order offset");
+	"xen_9pfs_data_intf.in_prod offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_9pfs_data_intf, out_cons) == 64,
+	"xen_9pfs_data_intf.out_cons offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_9pfs_data_intf, out_prod) == 68,
+	"xen_9pfs_data_intf.out_prod offset");
+__extension__ _Static_assert(
+	offsetof(struct xen_9pfs_data_intf, ring_order) == 128,
+	"xen_9pfs_data_intf.ring_order offset");
 __extension__ _Static_assert(offsetof(struct xen_9pfs_data_intf, ref) == 132,
-			     "xen_9pfs_data_intf.ref offset");
+	"xen_9pfs_data_intf.ref offset");
 __extension__ _Static_assert(sizeof(struct xen_9pfs_data_intf) == 132,
-			     "xen_9pfs_data_intf is 132 bytes plus refs");
+	"xen_9pfs_data_intf is 132 bytes plus refs");
 
 #endif /* __XEN_PUBLIC_IO_9PFS_H__ */

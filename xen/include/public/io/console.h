@@ -28,14 +28,14 @@ struct xencons_interface {
 };
 
 __extension__ _Static_assert(sizeof(struct xencons_interface) == 3088,
-			     "xencons_interface is 3088 bytes");
+	"xencons_interface is 3088 bytes");
 __extension__ _Static_assert(offsetof(struct xencons_interface, out) == 1024,
-			     "xencons_interface.out offset");
-__extension__ _Static_assert(offsetof(struct xencons_interface, in_cons) ==
-				     3072,
-			     "xencons_interface.in_cons offset");
-__extension__ _Static_assert(offsetof(struct xencons_interface, out_cons) ==
-				     3080,
-			     "xencons_interface.out_cons offset");
+	"xencons_interface.out offset");
+__extension__ _Static_assert(
+	offsetof(struct xencons_interface, in_cons) == 3072,
+	"xencons_interface.in_cons offset");
+__extension__ _Static_assert(
+	offsetof(struct xencons_interface, out_cons) == 3080,
+	"xencons_interface.out_cons offset");
 
 #endif /* __XEN_PUBLIC_IO_CONSOLE_H__ */

@@ -55,7 +55,7 @@ DEFINE_XEN_FLEX_RING(pvcalls);
 
 struct xen_pvcalls_request {
 	uint32_t req_id; /* chosen by the frontend, echoed back */
-	uint32_t cmd;	 /* PVCALLS_* */
+	uint32_t cmd;    /* PVCALLS_* */
 	union {
 		/* Create socket <id> (frontend-chosen). */
 		struct xen_pvcalls_socket {
@@ -111,8 +111,8 @@ struct xen_pvcalls_request {
 
 struct xen_pvcalls_response {
 	uint32_t req_id; /* as in the request */
-	uint32_t cmd;	 /* as in the request */
-	int32_t ret;	 /* 0 or a negative errno */
+	uint32_t cmd;    /* as in the request */
+	int32_t ret;     /* 0 or a negative errno */
 	uint32_t pad;
 	union {
 		struct _xen_pvcalls_socket {
@@ -142,48 +142,48 @@ struct xen_pvcalls_response {
 	} u;
 };
 
-DEFINE_RING_TYPES(xen_pvcalls, struct xen_pvcalls_request,
-		  struct xen_pvcalls_response);
+DEFINE_RING_TYPES(
+	xen_pvcalls, struct xen_pvcalls_request, struct xen_pvcalls_response);
 
 __extension__ _Static_assert(offsetof(struct pvcalls_data_intf, in_error) == 8,
-			     "pvcalls_data_intf.in_error offset");
+	"pvcalls_data_intf.in_error offset");
 __extension__ _Static_assert(offsetof(struct pvcalls_data_intf, out_cons) == 64,
-			     "pvcalls_data_intf.out_cons offset");
-__extension__ _Static_assert(offsetof(struct pvcalls_data_intf, out_error) ==
-				     72,
-			     "pvcalls_data_intf.out_error offset");
-__extension__ _Static_assert(offsetof(struct pvcalls_data_intf, ring_order) ==
-				     128,
-			     "pvcalls_data_intf.ring_order offset");
+	"pvcalls_data_intf.out_cons offset");
+__extension__ _Static_assert(
+	offsetof(struct pvcalls_data_intf, out_error) == 72,
+	"pvcalls_data_intf.out_error offset");
+__extension__ _Static_assert(
+	offsetof(struct pvcalls_data_intf, ring_order) == 128,
+	"pvcalls_data_intf.ring_order offset");
 __extension__ _Static_assert(offsetof(struct pvcalls_data_intf, ref) == 132,
-			     "pvcalls_data_intf.ref offset");
+	"pvcalls_data_intf.ref offset");
 __extension__ _Static_assert(sizeof(struct pvcalls_data_intf) == 132,
-			     "pvcalls_data_intf is 132 bytes plus refs");
+	"pvcalls_data_intf is 132 bytes plus refs");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_socket) == 24,
-			     "xen_pvcalls_socket is 24 bytes");
+	"xen_pvcalls_socket is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_connect) == 56,
-			     "xen_pvcalls_connect is 56 bytes");
+	"xen_pvcalls_connect is 56 bytes");
 __extension__ _Static_assert(offsetof(struct xen_pvcalls_connect, ref) == 44,
-			     "xen_pvcalls_connect.ref offset");
+	"xen_pvcalls_connect.ref offset");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_release) == 16,
-			     "xen_pvcalls_release is 16 bytes");
-__extension__ _Static_assert(sizeof(struct xen_pvcalls_bind) == 40,
-			     "xen_pvcalls_bind is 40 bytes");
+	"xen_pvcalls_release is 16 bytes");
+__extension__ _Static_assert(
+	sizeof(struct xen_pvcalls_bind) == 40, "xen_pvcalls_bind is 40 bytes");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_listen) == 16,
-			     "xen_pvcalls_listen is 16 bytes");
+	"xen_pvcalls_listen is 16 bytes");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_accept) == 24,
-			     "xen_pvcalls_accept is 24 bytes");
+	"xen_pvcalls_accept is 24 bytes");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_request) == 64,
-			     "xen_pvcalls_request is 64 bytes");
+	"xen_pvcalls_request is 64 bytes");
 __extension__ _Static_assert(offsetof(struct xen_pvcalls_request, u) == 8,
-			     "xen_pvcalls_request.u offset");
+	"xen_pvcalls_request.u offset");
 __extension__ _Static_assert(sizeof(struct xen_pvcalls_response) == 24,
-			     "xen_pvcalls_response is 24 bytes");
+	"xen_pvcalls_response is 24 bytes");
 __extension__ _Static_assert(offsetof(struct xen_pvcalls_response, u) == 16,
-			     "xen_pvcalls_response.u offset");
+	"xen_pvcalls_response.u offset");
 __extension__ _Static_assert(sizeof(union xen_pvcalls_sring_entry) == 64,
-			     "a pvcalls command slot is 64 bytes");
+	"a pvcalls command slot is 64 bytes");
 __extension__ _Static_assert(__CONST_RING_SIZE(xen_pvcalls, 4096) == 32,
-			     "a one-page pvcalls command ring has 32 slots");
+	"a one-page pvcalls command ring has 32 slots");
 
 #endif /* __XEN_PUBLIC_IO_PVCALLS_H__ */

@@ -41,16 +41,18 @@
 typedef unsigned int RING_IDX;
 
 /* Largest power of two <= x, for a 32-bit x (0 stays 0); constant-foldable. */
-#define __RD2(x) (((x) & 0x2U) ? 0x2U : ((x) & 0x1U))
-#define __RD4(x) (((x) & 0xcU) ? (__RD2((x) >> 2) << 2) : __RD2(x))
-#define __RD8(x) (((x) & 0xf0U) ? (__RD4((x) >> 4) << 4) : __RD4(x))
-#define __RD16(x) (((x) & 0xff00U) ? (__RD8((x) >> 8) << 8) : __RD8(x))
-#define __RD32(x) (((x) & 0xffff0000U) ? (__RD16((x) >> 16) << 16) : __RD16(x))
+#define __RD2(x) ((0x2U & (x)) ? 0x2U : (0x1U & (x)))
+#define __RD4(x) ((0xcU & (x)) ? (__RD2((x) >> 2) << 2) : __RD2(x))
+#define __RD8(x) ((0xf0U & (x)) ? (__RD4((x) >> 4) << 4) : __RD4(x))
+#define __RD16(x) ((0xff00U & (x)) ? (__RD8((x) >> 8) << 8) : __RD8(x))
+#define __RD32(x) ((0xffff0000U & (x)) ? (__RD16((x) >> 16) << 16) : __RD16(x))
 
 /* Entries that fit in _sz bytes, by ring name (a constant expression). */
+/* clang-format off */
 #define __CONST_RING_SIZE(_s, _sz)                                             \
 	(__RD32(((_sz) - offsetof(struct _s##_sring, ring)) /                  \
 		sizeof(((struct _s##_sring *)0)->ring[0])))
+/* clang-format on */
 
 /* The same, from a pointer to the shared ring. */
 #define __RING_SIZE(_s, _sz)                                                   \
@@ -117,8 +119,8 @@ typedef unsigned int RING_IDX;
 		(_s)->rsp_prod = 0;                                            \
 		(_s)->req_event = 1;                                           \
 		(_s)->rsp_event = 1;                                           \
-		__builtin_memset((_s)->pvt.pvt_pad, 0,                         \
-				 sizeof((_s)->pvt.pvt_pad));                   \
+		__builtin_memset(                                              \
+			(_s)->pvt.pvt_pad, 0, sizeof((_s)->pvt.pvt_pad));      \
 		__builtin_memset((_s)->__pad, 0, sizeof((_s)->__pad));         \
 	} while (0)
 
@@ -173,9 +175,10 @@ typedef unsigned int RING_IDX;
 #else
 #define RING_HAS_UNCONSUMED_REQUESTS(_r)                                       \
 	((((_r)->sring->req_prod - (_r)->req_cons) <                           \
-	  (RING_SIZE(_r) - ((_r)->req_cons - (_r)->rsp_prod_pvt))) ?           \
-		 ((_r)->sring->req_prod - (_r)->req_cons) :                    \
-		 (RING_SIZE(_r) - ((_r)->req_cons - (_r)->rsp_prod_pvt)))
+		 (RING_SIZE(_r) - ((_r)->req_cons - (_r)->rsp_prod_pvt)))      \
+			? ((_r)->sring->req_prod - (_r)->req_cons)             \
+			: (RING_SIZE(_r) -                                     \
+				  ((_r)->req_cons - (_r)->rsp_prod_pvt)))
 #endif
 
 /* Pointers to the slot of index _idx. */
@@ -304,10 +307,9 @@ typedef unsigned int RING_IDX;
 		return buf + name##_mask(idx, ring_size);                      \
 	}                                                                      \
                                                                                \
-	static inline void name##_read_packet(                                 \
-		void *opaque, const unsigned char *buf, size_t size,           \
-		RING_IDX masked_prod, RING_IDX *masked_cons,                   \
-		RING_IDX ring_size)                                            \
+	static inline void name##_read_packet(void *opaque,                    \
+		const unsigned char *buf, size_t size, RING_IDX masked_prod,   \
+		RING_IDX *masked_cons, RING_IDX ring_size)                     \
 	{                                                                      \
 		size_t tail = ring_size - *masked_cons;                        \
                                                                                \
@@ -317,16 +319,15 @@ typedef unsigned int RING_IDX;
 		} else {                                                       \
 			__builtin_memcpy(opaque, buf + *masked_cons, tail);    \
 			__builtin_memcpy((unsigned char *)opaque + tail, buf,  \
-					 size - tail);                         \
+				size - tail);                                  \
 		}                                                              \
-		*masked_cons = name##_mask(*masked_cons + (RING_IDX)size,      \
-					   ring_size);                         \
+		*masked_cons =                                                 \
+			name##_mask(*masked_cons + (RING_IDX)size, ring_size); \
 	}                                                                      \
                                                                                \
-	static inline void name##_write_packet(                                \
-		unsigned char *buf, const void *opaque, size_t size,           \
-		RING_IDX *masked_prod, RING_IDX masked_cons,                   \
-		RING_IDX ring_size)                                            \
+	static inline void name##_write_packet(unsigned char *buf,             \
+		const void *opaque, size_t size, RING_IDX *masked_prod,        \
+		RING_IDX masked_cons, RING_IDX ring_size)                      \
 	{                                                                      \
 		size_t tail = ring_size - *masked_prod;                        \
                                                                                \
@@ -336,15 +337,15 @@ typedef unsigned int RING_IDX;
 		} else {                                                       \
 			__builtin_memcpy(buf + *masked_prod, opaque, tail);    \
 			__builtin_memcpy(buf,                                  \
-					 (const unsigned char *)opaque + tail, \
-					 size - tail);                         \
+				(const unsigned char *)opaque + tail,          \
+				size - tail);                                  \
 		}                                                              \
-		*masked_prod = name##_mask(*masked_prod + (RING_IDX)size,      \
-					   ring_size);                         \
+		*masked_prod =                                                 \
+			name##_mask(*masked_prod + (RING_IDX)size, ring_size); \
 	}                                                                      \
                                                                                \
-	static inline RING_IDX name##_queued(RING_IDX prod, RING_IDX cons,     \
-					     RING_IDX ring_size)               \
+	static inline RING_IDX name##_queued(                                  \
+		RING_IDX prod, RING_IDX cons, RING_IDX ring_size)              \
 	{                                                                      \
 		RING_IDX used;                                                 \
                                                                                \

@@ -14,10 +14,10 @@
 enum xenbus_state {
 	XenbusStateUnknown = 0,
 	XenbusStateInitialising = 1,
-	XenbusStateInitWait = 2,      /* set up, waiting for the peer/hotplug */
-	XenbusStateInitialised = 3,   /* waiting for the peer to connect */
+	XenbusStateInitWait = 2,    /* set up, waiting for the peer/hotplug */
+	XenbusStateInitialised = 3, /* waiting for the peer to connect */
 	XenbusStateConnected = 4,
-	XenbusStateClosing = 5,	      /* going away (error or unplug) */
+	XenbusStateClosing = 5, /* going away (error or unplug) */
 	XenbusStateClosed = 6,
 	XenbusStateReconfiguring = 7, /* being reconfigured */
 	XenbusStateReconfigured = 8,
