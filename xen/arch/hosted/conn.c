@@ -962,13 +962,37 @@ static void accept_cb(evutil_socket_t fd, short what, void *arg)
 	event_add(c->rev, NULL);
 }
 
+/* Create the directories above path (mode 0750) where missing. */
+static int make_parents(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (i = 1; dir[i] != '\0'; i++) {
+		if (dir[i] != '/') {
+			continue;
+		}
+		dir[i] = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+			return -errno;
+		}
+		dir[i] = '/';
+	}
+	return 0;
+}
+
 int hosted_listen(const char *path)
 {
 	struct sockaddr_un sa;
-	int fd;
+	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		return -ENAMETOOLONG;
+	}
+	rc = make_parents(path);
+	if (rc != 0) {
+		return rc;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -980,8 +1004,7 @@ int hosted_listen(const char *path)
 	unlink(path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 		chmod(path, 0660) != 0 || listen(fd, 512) != 0) {
-		int rc = -errno;
-
+		rc = -errno;
 		close(fd);
 		return rc;
 	}

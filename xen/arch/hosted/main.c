@@ -281,15 +281,15 @@ int main(int argc, char **argv)
 	}
 	domain_limits.default_max_pages = hosted_config.default_pages;
 	domain_unpause_by_controller(dom0);
-	rc = write_handle_file(hosted_config.handle_path, handle);
-	if (rc != 0) {
-		fatalx("cannot write %s: %s", hosted_config.handle_path,
-			strerror(-rc));
-	}
 	rc = hosted_listen(hosted_config.socket_path);
 	if (rc != 0) {
-		unlink(hosted_config.handle_path);
 		fatalx("cannot listen on %s: %s", hosted_config.socket_path,
+			strerror(-rc));
+	}
+	rc = write_handle_file(hosted_config.handle_path, handle);
+	if (rc != 0) {
+		unlink(hosted_config.socket_path);
+		fatalx("cannot write %s: %s", hosted_config.handle_path,
 			strerror(-rc));
 	}
 	sigterm = evsignal_new(hosted_base, SIGTERM, signal_cb, NULL);
