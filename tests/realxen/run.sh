@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot Debian's real Xen 4.17 with a Linux 6.1 Dom0 under QEMU (TCG) and
+# run a scenario in it (README.md; shared/REALXEN.md has the facts).
+#
+#   run.sh --build-dir DIR --outb PROG --guest-prog PROG [--dom0-prog PROG]
+#          [--scenario grant] [--guest pvh|pv] [--timeout SECONDS]
+#          [--wait SECONDS]
+#
+# --dom0-prog is installed as /usr/bin/dom0_xenif; without it the grant
+# scenario checks the harness only. The serial log (Xen, Dom0) goes to
+# DIR/realxen-SCENARIO-GUEST/serial.log as it is written.
+#
+# Exit status: 0 pass, 1 fail, 77 skip (no QEMU, or the packages cannot be
+# fetched: setup.sh). Environment: REALXEN_CACHE (setup.sh),
+# REALXEN_GUEST (the default of --guest: pvh),
+# REALXEN_TIMEOUT (QEMU's limit, default 300 s), REALXEN_VERBOSE=1 (echo
+# the serial log while it runs), REALXEN_SHELL=1 (a Dom0 shell at the end;
+# interactive use only).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+SKIP=77
+say() { printf 'realxen: %s\n' "$*"; }
+die() { say "ERROR: $*"; exit 1; }
+
+builddir='' outb='' guest_prog='' dom0_prog='' scenario=grant
+guest=${REALXEN_GUEST:-pvh}
+timeout=${REALXEN_TIMEOUT:-300} wait=60
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build-dir) builddir=$2; shift 2 ;;
+	--outb) outb=$2; shift 2 ;;
+	--guest-prog) guest_prog=$2; shift 2 ;;
+	--dom0-prog) dom0_prog=$2; shift 2 ;;
+	--scenario) scenario=$2; shift 2 ;;
+	--guest) guest=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--wait) wait=$2; shift 2 ;;
+	*) die "unknown argument $1" ;;
+	esac
+done
+[ -n "$builddir" ] || die "--build-dir is required"
+[ -x "$outb" ] || die "--outb: no program '$outb'"
+[ -x "$guest_prog" ] || die "--guest-prog: no program '$guest_prog'"
+[ -z "$dom0_prog" ] || [ -x "$dom0_prog" ] || die "--dom0-prog: no program '$dom0_prog'"
+[ -f "$here/scenario-$scenario.sh" ] || die "no scenario $scenario"
+case $guest in pvh|pv) ;; *) die "--guest must be pvh or pv" ;; esac
+
+qemu=$(command -v qemu-system-x86_64 || true)
+if [ -z "$qemu" ]; then
+	say "SKIP: no qemu-system-x86_64 (Debian package qemu-system-x86)"
+	exit $SKIP
+fi
+
+t_start=$(date +%s.%N)
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# 1. The packages (cached), 2. the two initramfs images.
+set +e
+envfile=$("$here/setup.sh")
+rc=$?
+set -e
+[ $rc -eq 0 ] || { [ $rc -eq $SKIP ] && exit $SKIP; die "setup.sh failed (status $rc)"; }
+# shellcheck disable=SC1090
+. "$envfile"
+t_setup=$(elapsed "$t_start")
+
+work=$builddir/realxen-$scenario-$guest
+mkdir -p "$work"
+log=$work/serial.log
+rm -f "$log" "$work/qemu.stderr"
+
+t0=$(date +%s.%N)
+"$here/mkinitramfs.sh" --env "$envfile" --kind guest --compress none \
+	--init "$here/guest-init.sh" --out "$work/guest-initrd" \
+	--module xen-evtchn --module xen-gntalloc --module xen-gntdev \
+	--bin "$guest_prog:/usr/bin/guest_prog"
+dom0_args=(--env "$envfile" --kind dom0 --init "$here/dom0-init.sh"
+	--out "$work/dom0-initrd" --compress none
+	--bin "$outb:/usr/bin/outb"
+	--file "$here/scenario-$scenario.sh:/etc/realxen/scenario.sh"
+	--file "$REALXEN_VMLINUX:/guest/vmlinux"
+	--file "$work/guest-initrd:/guest/initrd")
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
+	9pnet 9pnet_xen 9p netfs fscache; do
+	dom0_args+=(--module "$m")
+done
+[ -z "$dom0_prog" ] || dom0_args+=(--bin "$dom0_prog:/usr/bin/dom0_xenif")
+"$here/mkinitramfs.sh" "${dom0_args[@]}"
+t_initrd=$(elapsed "$t0")
+
+# 3. Boot: Xen (multiboot1 ELF) with two modules, Dom0's kernel and its
+# initramfs (a module's command line follows its path; commas separate).
+# Nothing is compressed: decompressing under TCG costs seconds a boot.
+xen_opts="console=com1 com1=115200,8n1 dom0_mem=384M,max:384M loglvl=all"
+xen_opts+=" guest_loglvl=all noreboot smap=0 bootscrub=false"
+dom0_opts="console=hvc0 earlyprintk=xen realxen.guest=$guest"
+dom0_opts+=" realxen.timeout=$wait"
+[ "${REALXEN_SHELL:-0}" != 1 ] || dom0_opts+=" realxen.shell=1"
+serial=(-monitor none -serial "file:$log")
+[ "${REALXEN_SHELL:-0}" != 1 ] || serial=(-serial mon:stdio)
+# shellcheck disable=SC2054 # commas inside QEMU options
+qemu_args=(-M pc -accel tcg,tb-size=256 -cpu max -m 900 -smp 1
+	-display none "${serial[@]}" -no-reboot -net none
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-kernel "$REALXEN_XEN" -append "$xen_opts"
+	-initrd "$REALXEN_VMLINUX $dom0_opts,$work/dom0-initrd")
+[ "${REALXEN_SHELL:-0}" != 1 ] || exec "$qemu" "${qemu_args[@]}"
+
+say "booting Xen $REALXEN_XEN_VERSION + Linux $REALXEN_KVER ($scenario, $guest guest; limit ${timeout}s)"
+: >"$log"
+tailpid=
+if [ "${REALXEN_VERBOSE:-0}" = 1 ]; then
+	tail -n +1 -f "$log" &
+	tailpid=$!
+fi
+t0=$(date +%s.%N)
+set +e
+timeout -k 10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null 2>"$work/qemu.stderr"
+qrc=$?
+set -e
+t_boot=$(elapsed "$t0")
+[ -z "$tailpid" ] || kill "$tailpid" 2>/dev/null || true
+
+# 4. The verdict: the result byte, checked against the log's RESULT line.
+result=$(sed -n 's/^.*realxen: \[[^]]*\] RESULT \([a-z]*\).*$/\1/p' "$log" | tail -n1)
+flakes=$(grep -c 'realxen: \[[^]]*\] FLAKE' "$log" || true)
+case $qrc in
+33) verdict=pass ;;
+35) verdict="fail (the scenario failed)" ;;
+37) verdict="fail (Dom0 could not bring up the Xen userland)" ;;
+124|137) verdict="fail (timed out after ${timeout}s)" ;;
+0) verdict="fail (the machine stopped without a result byte)" ;;
+*) verdict="fail (QEMU exited with status $qrc)" ;;
+esac
+if [ "$verdict" = pass ] && [ "$result" != pass ]; then
+	verdict="fail (result byte pass, but the log says '${result:-nothing}')"
+fi
+
+grep -a -E '^(realxen: \[|dom0_xenif: )' "$log" | sed 's/\r$//' || true
+say "timings: setup ${t_setup}s, initramfs ${t_initrd}s, QEMU ${t_boot}s, total $(elapsed "$t_start")s"
+say "log: $log"
+if [ "$flakes" -gt 0 ]; then
+	say "FLAKES: $flakes step(s) failed once and passed on retry (see the log)"
+fi
+say "$scenario ($guest guest): $verdict"
+if [ "$verdict" = pass ]; then
+	# 80 MB of initramfs: kept only when there is something to look at.
+	rm -f "$work/dom0-initrd" "$work/guest-initrd"
+else
+	say "---- last 60 lines of $log"
+	tail -n 60 "$log" | sed 's/\r$//'
+	if [ -s "$work/qemu.stderr" ]; then
+		say "---- QEMU's stderr"
+		cat "$work/qemu.stderr"
+	fi
+	exit 1
+fi
+exit 0
