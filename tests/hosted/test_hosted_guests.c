@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Integration tests of xen-hosted with guest processes (libs/hguest) and
+ * dom0 (libs/xenif): two guests ping-pong over an interdomain event
+ * channel; a guest grants a page that dom0 maps read-write and read-only,
+ * an ungranted reference cannot be mapped and unmapping clears the status
+ * flags; SCHEDOP_block and SCHEDOP_poll hold the guest until an event or
+ * the timeout; a paused guest starts only when unpaused; a guest's exit
+ * gives dom0 VIRQ_DOM_EXC and the domain is gone; a process with a wrong
+ * handle or a garbage packet cannot harm anyone.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "harness.h"
+#include "hguest.h"
+#include "xenif.h"
+#include "xh_proto.h"
+#include "xen.h"
+#include "sched.h"
+
+#define WAIT_MS 10000
+
+struct fixture {
+	struct xht_daemon *d;
+	struct xenif *xi;
+};
+
+static int start(void **state, const char *const *args)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->d = xht_start(args);
+	assert_non_null(f->d);
+	f->xi = xenif_open(XENIF_HOSTED, f->d->sock);
+	assert_non_null(f->xi);
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return start(state, NULL);
+}
+
+static int setup_keep_dead(void **state)
+{
+	static const char *const args[] = { "--keep-dead", NULL };
+
+	return start(state, args);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	bool alive = xht_running(f->d);
+
+	xenif_close(f->xi);
+	if (!alive) {
+		xht_print_log(f->d);
+	}
+	assert_int_equal(xht_stop(f->d), 0);
+	free(f);
+	assert_true(alive);
+	return 0;
+}
+
+static uint32_t new_domain(struct fixture *f, uint8_t handle[16])
+{
+	struct xenif_domain_config cfg = { .max_pages = 64 };
+	uint32_t domid;
+
+	assert_int_equal(xenif_domain_create(f->xi, &cfg, &domid), 0);
+	memcpy(handle, cfg.handle, 16);
+	return domid;
+}
+
+static int wait_port(struct xenif_evtchn *xe, int timeout_ms)
+{
+	struct pollfd p = { .fd = xenif_evtchn_fd(xe), .events = POLLIN };
+	int port = xenif_evtchn_pending(xe);
+
+	if (port >= 0) {
+		return port;
+	}
+	if (poll(&p, 1, timeout_ms) <= 0) {
+		return -1;
+	}
+	return xenif_evtchn_pending(xe);
+}
+
+/* ---- ping-pong ----------------------------------------------------------- */
+
+#define ROUNDS 500
+
+struct pingpong {
+	uint32_t peer;
+	evtchn_port_t port; /* A's unbound port for B */
+};
+
+static int guest_ponger(void *arg)
+{
+	struct pingpong *pp = arg;
+	struct hg *hg = hg_attach();
+	int i;
+
+	if (hg == NULL) {
+		return 10;
+	}
+	for (i = 0; i < ROUNDS; i++) {
+		if (hg_wait_port(hg, pp->port, WAIT_MS) != 1) {
+			return 11;
+		}
+		if (hg_evtchn_send(hg, pp->port) != 0) {
+			return 12;
+		}
+	}
+	hg_close(hg);
+	return 0;
+}
+
+static int guest_pinger(void *arg)
+{
+	struct pingpong *pp = arg;
+	struct hg *hg = hg_attach();
+	int port, i;
+
+	if (hg == NULL) {
+		return 20;
+	}
+	port = hg_evtchn_bind_interdomain(hg, (domid_t)pp->peer, pp->port);
+	if (port <= 0) {
+		return 21;
+	}
+	/* Binding marks our end pending once; take that away first. */
+	if (hg_wait_port(hg, (evtchn_port_t)port, WAIT_MS) != 1) {
+		return 22;
+	}
+	for (i = 0; i < ROUNDS; i++) {
+		if (hg_evtchn_send(hg, (evtchn_port_t)port) != 0) {
+			return 23;
+		}
+		if (hg_wait_port(hg, (evtchn_port_t)port, WAIT_MS) != 1) {
+			return 24;
+		}
+	}
+	hg_close(hg);
+	return 0;
+}
+
+static void test_two_guests_ping_pong_over_an_interdomain_channel(
+	void **state)
+{
+	struct fixture *f = *state;
+	uint8_t ha[16], hb[16];
+	uint32_t a = new_domain(f, ha), b = new_domain(f, hb);
+	struct pingpong pa, pb;
+	pid_t ga, gb;
+	int port;
+
+	port = xenif_evtchn_alloc_unbound(f->xi, a, b);
+	assert_true(port > 0);
+	pa.peer = b;
+	pa.port = (evtchn_port_t)port;
+	pb.peer = a;
+	pb.port = (evtchn_port_t)port;
+	ga = xht_spawn_guest(f->d, a, ha, guest_ponger, &pa);
+	gb = xht_spawn_guest(f->d, b, hb, guest_pinger, &pb);
+	assert_int_equal(xenif_domain_unpause(f->xi, a), 0);
+	assert_int_equal(xenif_domain_unpause(f->xi, b), 0);
+	assert_int_equal(xht_wait_child(gb, 60000), 0);
+	assert_int_equal(xht_wait_child(ga, 60000), 0);
+}
+
+/* ---- grants ------------------------------------------------------------- */
+
+struct grant_test {
+	int to_parent[2];
+	int to_guest[2];
+};
+
+struct grant_info {
+	uint32_t rw, ro, none;
+};
+
+static const char guest_text[] = "hello from the guest";
+static const char dom0_text[] = "written by dom0";
+
+static int expect_byte(int fd, char want)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 && c == want ? 0 : -1;
+}
+
+static int guest_granter(void *arg)
+{
+	struct grant_test *t = arg;
+	struct hg *hg = hg_attach();
+	struct grant_info gi;
+	struct grant_entry_v1 *gt;
+	int64_t gfn;
+	char *page;
+	int rw, ro, none;
+
+	if (hg == NULL) {
+		return 30;
+	}
+	gfn = hg_page_alloc(hg);
+	rw = hg_gref_alloc(hg);
+	ro = hg_gref_alloc(hg);
+	none = hg_gref_alloc(hg);
+	if (gfn < 0 || rw < 0 || ro < 0 || none < 0) {
+		return 31;
+	}
+	page = hg_gfn_to_ptr(hg, (uint64_t)gfn);
+	memcpy(page, guest_text, sizeof(guest_text));
+	if (hg_grant_access(hg, (grant_ref_t)rw, 0, (uint64_t)gfn, false) != 0 ||
+		hg_grant_access(hg, (grant_ref_t)ro, 0, (uint64_t)gfn, true) !=
+			0) {
+		return 32;
+	}
+	gi.rw = (uint32_t)rw;
+	gi.ro = (uint32_t)ro;
+	gi.none = (uint32_t)none;
+	if (write(t->to_parent[1], &gi, sizeof(gi)) != sizeof(gi)) {
+		return 33;
+	}
+	/* dom0 has both mapped: the status flags say so. */
+	if (expect_byte(t->to_guest[0], 'M') != 0) {
+		return 34;
+	}
+	gt = hg_grant_table(hg);
+	if ((gt[rw].flags & (GTF_reading | GTF_writing)) !=
+			(GTF_reading | GTF_writing) ||
+		(gt[ro].flags & (GTF_reading | GTF_writing)) != GTF_reading) {
+		return 35;
+	}
+	if (hg_end_access(hg, (grant_ref_t)rw) != -EBUSY) {
+		return 36;
+	}
+	if (strcmp(page, dom0_text) != 0) {
+		return 37;
+	}
+	if (write(t->to_parent[1], "C", 1) != 1) {
+		return 38;
+	}
+	/* dom0 unmapped: the flags are clear and the grants can end. */
+	if (expect_byte(t->to_guest[0], 'U') != 0) {
+		return 39;
+	}
+	if ((gt[rw].flags & (GTF_reading | GTF_writing)) != 0 ||
+		(gt[ro].flags & (GTF_reading | GTF_writing)) != 0) {
+		return 40;
+	}
+	if (hg_end_access(hg, (grant_ref_t)rw) != 0 ||
+		hg_end_access(hg, (grant_ref_t)ro) != 0) {
+		return 41;
+	}
+	hg_close(hg);
+	return 0;
+}
+
+static void test_dom0_maps_a_granted_page_read_write_and_read_only(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct xenif_gnttab *xg = xenif_gnttab_open(f->xi);
+	struct grant_test t;
+	struct grant_info gi;
+	uint8_t h[16];
+	uint32_t domid = new_domain(f, h);
+	char *rw, *ro;
+	pid_t g;
+
+	assert_non_null(xg);
+	assert_int_equal(pipe(t.to_parent), 0);
+	assert_int_equal(pipe(t.to_guest), 0);
+	g = xht_spawn_guest(f->d, domid, h, guest_granter, &t);
+	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
+	assert_int_equal(read(t.to_parent[0], &gi, sizeof(gi)), sizeof(gi));
+
+	rw = xenif_gnttab_map(xg, domid, &gi.rw, 1, PROT_READ | PROT_WRITE);
+	assert_non_null(rw);
+	assert_string_equal(rw, guest_text);
+	ro = xenif_gnttab_map(xg, domid, &gi.ro, 1, PROT_READ);
+	assert_non_null(ro);
+	/* A read-only grant cannot be mapped writable... */
+	assert_null(xenif_gnttab_map(xg, domid, &gi.ro, 1,
+		PROT_READ | PROT_WRITE));
+	/* ...nor can its read-only mapping be made writable. */
+	assert_int_equal(mprotect(ro, 4096, PROT_READ | PROT_WRITE), -1);
+	assert_int_equal(errno, EACCES);
+	/* An ungranted reference, or one beyond the table, is refused. */
+	assert_null(xenif_gnttab_map(xg, domid, &gi.none, 1, PROT_READ));
+	{
+		uint32_t huge = 1u << 30;
+
+		assert_null(xenif_gnttab_map(xg, domid, &huge, 1, PROT_READ));
+	}
+	memcpy(rw, dom0_text, sizeof(dom0_text));
+	assert_string_equal(ro, dom0_text);
+	assert_int_equal(write(t.to_guest[1], "M", 1), 1);
+	assert_int_equal(expect_byte(t.to_parent[0], 'C'), 0);
+	assert_int_equal(xenif_gnttab_unmap(xg, rw, 1), 0);
+	assert_int_equal(xenif_gnttab_unmap(xg, ro, 1), 0);
+	/* Double unmap: nothing left to unmap. */
+	assert_int_equal(xenif_gnttab_unmap(xg, rw, 1), -EINVAL);
+	assert_int_equal(write(t.to_guest[1], "U", 1), 1);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	xenif_gnttab_close(xg);
+	close(t.to_parent[0]);
+	close(t.to_parent[1]);
+	close(t.to_guest[0]);
+	close(t.to_guest[1]);
+}
+
+/* ---- blocking ------------------------------------------------------------ */
+
+struct block_test {
+	evtchn_port_t port;
+	int to_parent[2];
+};
+
+static int guest_blocker(void *arg)
+{
+	struct block_test *t = arg;
+	struct hg *hg = hg_attach();
+	uint64_t t0;
+	evtchn_port_t p;
+
+	if (hg == NULL) {
+		return 50;
+	}
+	/* Poll with a timeout and nothing pending: returns at the timeout. */
+	t0 = hg_now_ns();
+	if (hg_sched_poll(hg, &t->port, 1, t0 + 50000000ull) != 0) {
+		return 51;
+	}
+	if (hg_now_ns() - t0 < 45000000ull) {
+		return 52;
+	}
+	if (write(t->to_parent[1], "P", 1) != 1) {
+		return 53;
+	}
+	/* Block until dom0's notification arrives. */
+	for (;;) {
+		if (hg_sched_block(hg) != 0) {
+			return 54;
+		}
+		p = hg_next_pending(hg);
+		if (p == t->port) {
+			break;
+		}
+	}
+	hg_shutdown(hg, SHUTDOWN_poweroff);
+	hg_close(hg);
+	return 0;
+}
+
+static void test_blocked_guest_waits_for_dom0s_event(void **state)
+{
+	struct fixture *f = *state;
+	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
+	struct block_test t;
+	uint8_t h[16];
+	uint32_t domid = new_domain(f, h);
+	int gport, local;
+	pid_t g;
+
+	assert_non_null(xe);
+	assert_int_equal(pipe(t.to_parent), 0);
+	gport = xenif_evtchn_alloc_unbound(f->xi, domid, 0);
+	assert_true(gport > 0);
+	t.port = (evtchn_port_t)gport;
+	g = xht_spawn_guest(f->d, domid, h, guest_blocker, &t);
+	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
+	assert_int_equal(expect_byte(t.to_parent[0], 'P'), 0);
+	local = xenif_evtchn_bind_interdomain(xe, domid, (uint32_t)gport);
+	assert_true(local > 0);
+	/* The guest now blocks; it is still there 200 ms later. */
+	usleep(200000);
+	assert_int_equal(xht_wait_child(g, 0), -1);
+	assert_int_equal(xenif_evtchn_notify(xe, (uint32_t)local), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	xenif_evtchn_close(xe);
+	close(t.to_parent[0]);
+	close(t.to_parent[1]);
+}
+
+/* ---- pause, death, bad clients --------------------------------------------- */
+
+static int guest_marker(void *arg)
+{
+	int *fd = arg;
+	struct hg *hg = hg_attach();
+
+	if (hg == NULL) {
+		return 60;
+	}
+	if (write(*fd, "R", 1) != 1) {
+		return 61;
+	}
+	hg_console_write(hg, "guest running\n");
+	hg_shutdown(hg, SHUTDOWN_reboot);
+	hg_close(hg);
+	return 0;
+}
+
+static void test_paused_guest_runs_only_when_unpaused(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd p;
+	struct xenif_dominfo info;
+	uint8_t h[16];
+	uint32_t domid = new_domain(f, h);
+	int pfd[2];
+	pid_t g;
+
+	assert_int_equal(pipe(pfd), 0);
+	g = xht_spawn_guest(f->d, domid, h, guest_marker, &pfd[1]);
+	p.fd = pfd[0];
+	p.events = POLLIN;
+	assert_int_equal(poll(&p, 1, 300), 0);
+	assert_int_equal(xenif_domain_info(f->xi, domid, &info), 0);
+	assert_true(info.paused);
+	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
+	assert_int_equal(poll(&p, 1, WAIT_MS), 1);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	/* --keep-dead: the domain stays, shut down with the guest's reason. */
+	assert_int_equal(xenif_domain_info(f->xi, domid, &info), 0);
+	assert_true(info.shutdown);
+	assert_int_equal(info.shutdown_reason, SHUTDOWN_reboot);
+	assert_int_equal(xenif_domain_destroy(f->xi, domid), 0);
+	assert_int_equal(xenif_domain_info(f->xi, domid, &info), -ESRCH);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+static int guest_exits(void *arg)
+{
+	struct hg *hg = hg_attach();
+
+	(void)arg;
+	if (hg == NULL) {
+		return 70;
+	}
+	/* No shutdown: the process just ends, as a crash would. */
+	return 0;
+}
+
+static void test_guest_exit_gives_virq_dom_exc_and_the_domain_goes(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
+	struct xenif_dominfo info;
+	uint8_t h[16];
+	uint32_t domid = new_domain(f, h);
+	int virq;
+	pid_t g;
+
+	assert_non_null(xe);
+	virq = xenif_evtchn_bind_virq(xe, VIRQ_DOM_EXC);
+	assert_true(virq > 0);
+	g = xht_spawn_guest(f->d, domid, h, guest_exits, NULL);
+	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	assert_int_equal(wait_port(xe, WAIT_MS), virq);
+	assert_int_equal(xenif_domain_info(f->xi, domid, &info), -ESRCH);
+	xenif_evtchn_close(xe);
+}
+
+static int raw_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+static void test_wrong_handles_and_garbage_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct xenif_dominfo info;
+	struct xh_msg m, r;
+	uint8_t h[16], bad[16];
+	uint8_t pkt[sizeof(m) + 16];
+	uint32_t domid = new_domain(f, h);
+	char junk[7] = "garbage";
+	int fd;
+
+	/* A wrong handle: refused, the domain untouched. */
+	fd = raw_connect(f->d->sock);
+	memset(&m, 0, sizeof(m));
+	m.magic = XH_MAGIC;
+	m.type = XH_ATTACH;
+	m.seq = 1;
+	m.len = 16;
+	m.args[0] = domid;
+	memcpy(bad, h, 16);
+	bad[0] ^= 1;
+	memcpy(pkt, &m, sizeof(m));
+	memcpy(pkt + sizeof(m), bad, 16);
+	assert_int_equal(send(fd, pkt, sizeof(pkt), 0), (ssize_t)sizeof(pkt));
+	assert_int_equal(recv(fd, &r, sizeof(r), 0), (ssize_t)sizeof(r));
+	assert_int_equal(r.ret, -EPERM);
+	/* A hypercall before attaching is refused too. */
+	m.type = XH_HYPERCALL;
+	m.len = 0;
+	m.seq = 2;
+	assert_int_equal(send(fd, &m, sizeof(m), 0), (ssize_t)sizeof(m));
+	assert_int_equal(recv(fd, &r, sizeof(r), 0), (ssize_t)sizeof(r));
+	assert_int_equal(r.ret, -EPERM);
+	/* Garbage closes the connection. */
+	assert_int_equal(send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(recv(fd, &r, sizeof(r), 0), 0);
+	close(fd);
+	assert_int_equal(xenif_domain_info(f->xi, domid, &info), 0);
+	assert_false(info.dying);
+	assert_int_equal(xenif_domain_destroy(f->xi, domid), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_two_guests_ping_pong_over_an_interdomain_channel,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_dom0_maps_a_granted_page_read_write_and_read_only,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_blocked_guest_waits_for_dom0s_event, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_paused_guest_runs_only_when_unpaused,
+			setup_keep_dead, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_guest_exit_gives_virq_dom_exc_and_the_domain_goes,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_wrong_handles_and_garbage_are_refused, setup,
+			teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
