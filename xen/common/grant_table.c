@@ -98,11 +98,34 @@ static unsigned int nr_entries(const struct grant_table *gt)
 	return gt->nr_frames * (unsigned int)GT_ENTRIES_PER_FRAME;
 }
 
+/*
+ * Active state is allocated per frame on the first pin, so a domain that
+ * never has its grants mapped costs no more than its table's pointers.
+ */
+static const struct active_grant no_pins;
+
+/** ref's active state for reading: all zero when never pinned. */
+static const struct active_grant *active_peek(struct grant_table *gt,
+	grant_ref_t ref)
+{
+	struct active_grant *blk = gt->active[ref / GT_ENTRIES_PER_FRAME];
+
+	return blk == NULL ? &no_pins : &blk[ref % GT_ENTRIES_PER_FRAME];
+}
+
+/** ref's active state for pinning, allocated on demand; NULL: no memory. */
 static struct active_grant *active_entry(struct grant_table *gt,
 	grant_ref_t ref)
 {
-	return &gt->active[ref / GT_ENTRIES_PER_FRAME]
-		[ref % GT_ENTRIES_PER_FRAME];
+	struct active_grant **blk = &gt->active[ref / GT_ENTRIES_PER_FRAME];
+
+	if (*blk == NULL) {
+		*blk = xzalloc_array(struct active_grant, GT_ENTRIES_PER_FRAME);
+		if (*blk == NULL) {
+			return NULL;
+		}
+	}
+	return &(*blk)[ref % GT_ENTRIES_PER_FRAME];
 }
 
 /** Shared entry ref of d (ref checked by the caller), NULL if no frame. */
@@ -167,7 +190,7 @@ static void maptrack_put(struct grant_table *gt, uint32_t h)
 
 /** Set up frames gt->nr_frames .. nr - 1 of d's table, fresh and empty. */
 static int grant_table_grow(struct domain *d, struct grant_table *gt,
-	unsigned int nr)
+	unsigned int nr, bool zero)
 {
 	unsigned int i;
 	void *frame;
@@ -180,18 +203,7 @@ static int grant_table_grow(struct domain *d, struct grant_table *gt,
 			return -ENOMEM;
 		}
 	}
-	for (i = gt->nr_frames; i < nr; i++) {
-		gt->active[i] = xzalloc_array(struct active_grant,
-			GT_ENTRIES_PER_FRAME);
-		if (gt->active[i] == NULL) {
-			while (i-- > gt->nr_frames) {
-				xfree(gt->active[i]);
-				gt->active[i] = NULL;
-			}
-			return -ENOMEM;
-		}
-	}
-	for (i = gt->nr_frames; i < nr; i++) {
+	for (i = gt->nr_frames; zero && i < nr; i++) {
 		frame = arch_gnttab_frame(d, i);
 		memset(frame, 0, PAGE_SIZE);
 	}
@@ -233,7 +245,9 @@ int grant_table_init(struct domain *d)
 			goto fail;
 		}
 	}
-	rc = grant_table_grow(d, gt, MIN(GT_INITIAL_FRAMES, gt->max_frames));
+	/* A new domain's frames come zeroed from the port (arch.h). */
+	rc = grant_table_grow(d, gt, MIN(GT_INITIAL_FRAMES, gt->max_frames),
+		false);
 	if (rc < 0) {
 		goto fail;
 	}
@@ -349,6 +363,9 @@ static int16_t grant_acquire(struct domain *rd, grant_ref_t ref,
 		return GNTST_general_error;
 	}
 	act = active_entry(rgt, ref);
+	if (act == NULL) {
+		return GNTST_general_error;
+	}
 	pinned = act->rd_pins != 0 || act->wr_pins != 0;
 	if (pinned && act->domid != ldom) {
 		printk(XENLOG_DEBUG, "grant: ref 0x%x of d%u pinned by d%u\n",
@@ -397,6 +414,9 @@ static void grant_release(struct domain *rd, grant_ref_t ref, bool readonly)
 
 	if (rgt == NULL || ref >= nr_entries(rgt)) {
 		return;
+	}
+	if (rgt->active[ref / GT_ENTRIES_PER_FRAME] == NULL) {
+		return; /* never pinned */
 	}
 	act = active_entry(rgt, ref);
 	if (readonly && act->rd_pins > 0) {
@@ -756,7 +776,7 @@ static long gnttab_setup_table(struct vcpu *v, uint64_t arg,
 		goto out_put;
 	}
 	if (op.nr_frames > gt->nr_frames &&
-		grant_table_grow(d, gt, op.nr_frames) < 0) {
+		grant_table_grow(d, gt, op.nr_frames, true) < 0) {
 		op.status = GNTST_general_error;
 		goto out_put;
 	}
@@ -812,7 +832,7 @@ static void dump_grants(struct domain *d)
 {
 	struct grant_table *gt = d->grant_table;
 	struct grant_entry_v1 *e;
-	struct active_grant *act;
+	const struct active_grant *act;
 	struct grant_entry_v1 ent;
 	unsigned int ref;
 
@@ -824,7 +844,7 @@ static void dump_grants(struct domain *d)
 		d->domain_id, gt->nr_frames, gt->max_frames, gt->mt_in_use);
 	for (ref = 0; ref < nr_entries(gt); ref++) {
 		e = shared_entry(d, ref);
-		act = active_entry(gt, ref);
+		act = active_peek(gt, ref);
 		if (e == NULL) {
 			break;
 		}
@@ -922,7 +942,7 @@ static int16_t swap_one(struct domain *d, grant_ref_t a, grant_ref_t b)
 	struct grant_table *gt = d->grant_table;
 	struct grant_entry_v1 *ea, *eb;
 	struct grant_entry_v1 tmp;
-	struct active_grant *act;
+	const struct active_grant *act;
 
 	if (gt == NULL) {
 		return GNTST_general_error;
@@ -930,11 +950,11 @@ static int16_t swap_one(struct domain *d, grant_ref_t a, grant_ref_t b)
 	if (a >= nr_entries(gt) || b >= nr_entries(gt)) {
 		return GNTST_bad_gntref;
 	}
-	act = active_entry(gt, a);
+	act = active_peek(gt, a);
 	if (act->rd_pins != 0 || act->wr_pins != 0) {
 		return GNTST_eagain;
 	}
-	act = active_entry(gt, b);
+	act = active_peek(gt, b);
 	if (act->rd_pins != 0 || act->wr_pins != 0) {
 		return GNTST_eagain;
 	}

@@ -249,14 +249,23 @@ void arch_domain_destroy(struct domain *d)
 	}
 }
 
+/* Whether page n of the memfd holds data (was ever written). */
+static bool page_has_data(int fd, uint64_t n)
+{
+	off_t off = (off_t)(n * XH_PAGE_SIZE);
+
+	return lseek(fd, off, SEEK_DATA) == off;
+}
+
 int arch_domain_set_max_pages(struct domain *d, uint64_t pages)
 {
 	struct hdom *hd = d->arch;
+	unsigned int nxen = 1 + hd->nr_grant_frames + hd->nr_ioreq, i, n = 0;
 	uint64_t old_xen = hd->shinfo_gfn;
-	unsigned int nxen = 1 + hd->nr_grant_frames + hd->nr_ioreq;
-	uint8_t *copy;
 	uint8_t *old_mem = hd->mem;
 	uint64_t old_total = hd->total_pages;
+	uint8_t *copy;
+	uint16_t *which;
 	int rc;
 
 	if (hd->attached_once) {
@@ -265,22 +274,50 @@ int arch_domain_set_max_pages(struct domain *d, uint64_t pages)
 	if (pages == 0 || pages > hosted_config.max_pages) {
 		return -EINVAL;
 	}
-	/* Move the hypervisor's pages (shared_info, grant frames) up. */
+	if (pages == hd->ram_pages) {
+		return 0;
+	}
+	/*
+	 * Move the hypervisor's pages (shared_info, grant frames, ioreq
+	 * pages) behind the new RAM. Only pages ever written are copied, so
+	 * untouched ones stay holes; the old places are punched out so the
+	 * RAM that now covers them starts zeroed.
+	 */
 	copy = malloc((size_t)nxen * XH_PAGE_SIZE);
-	if (copy == NULL) {
+	which = malloc(sizeof(*which) * nxen);
+	if (copy == NULL || which == NULL) {
+		free(copy);
+		free(which);
 		return -ENOMEM;
 	}
-	memcpy(copy, old_mem + old_xen * XH_PAGE_SIZE,
-		(size_t)nxen * XH_PAGE_SIZE);
+	for (i = 0; i < nxen; i++) {
+		if (page_has_data(hd->memfd, old_xen + i)) {
+			memcpy(copy + (size_t)n * XH_PAGE_SIZE,
+				old_mem + (old_xen + i) * XH_PAGE_SIZE,
+				XH_PAGE_SIZE);
+			which[n++] = (uint16_t)i;
+		}
+	}
+	if (fallocate(hd->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    (off_t)(old_xen * XH_PAGE_SIZE),
+		    (off_t)nxen * XH_PAGE_SIZE) != 0) {
+		rc = -errno;
+		goto out;
+	}
 	rc = hdom_layout(hd, pages, hd->nr_grant_frames, hd->nr_ioreq);
 	if (rc < 0) {
-		free(copy);
-		return rc;
+		/* Put the pages back where they were. */
+		for (i = 0; i < n; i++) {
+			memcpy(old_mem + (old_xen + which[i]) * XH_PAGE_SIZE,
+				copy + (size_t)i * XH_PAGE_SIZE, XH_PAGE_SIZE);
+		}
+		goto out;
 	}
 	munmap(old_mem, old_total * XH_PAGE_SIZE);
-	memcpy(hd->mem + hd->shinfo_gfn * XH_PAGE_SIZE, copy,
-		(size_t)nxen * XH_PAGE_SIZE);
-	free(copy);
+	for (i = 0; i < n; i++) {
+		memcpy(hd->mem + (hd->shinfo_gfn + which[i]) * XH_PAGE_SIZE,
+			copy + (size_t)i * XH_PAGE_SIZE, XH_PAGE_SIZE);
+	}
 	d->max_pages = pages;
 	d->tot_pages = pages;
 	d->shared_info = (struct shared_info *)(hd->mem +
@@ -289,7 +326,10 @@ int arch_domain_set_max_pages(struct domain *d, uint64_t pages)
 		close(hd->memfd_ro);
 		hd->memfd_ro = -1;
 	}
-	return 0;
+out:
+	free(copy);
+	free(which);
+	return rc;
 }
 
 int hosted_memfd_ro(struct hdom *hd)

@@ -20,7 +20,7 @@ void arch_free(void *p);
 /**
  * Give d its RAM (d->max_pages frames), its shared_info page (set
  * d->shared_info) and room for grant_frames grant-table frames and
- * ioreq_pages ioreq pages, all addressable by the core.
+ * ioreq_pages ioreq pages, all addressable by the core and all zeroed.
  */
 int arch_domain_create(struct domain *d, unsigned int grant_frames,
 	unsigned int ioreq_pages);
