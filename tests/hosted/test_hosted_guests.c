@@ -7,7 +7,8 @@
  * flags; SCHEDOP_block and SCHEDOP_poll hold the guest until an event or
  * the timeout; a paused guest starts only when unpaused; a guest's exit
  * gives dom0 VIRQ_DOM_EXC and the domain is gone; a process with a wrong
- * handle or a garbage packet cannot harm anyone.
+ * handle or a garbage packet cannot harm anyone, nor can a guest making
+ * 20,000 random hypercalls with random arguments.
  */
 #include <errno.h>
 #include <poll.h>
@@ -540,6 +541,89 @@ static void test_wrong_handles_and_garbage_are_refused(void **state)
 	assert_int_equal(xenif_domain_destroy(f->xi, domid), 0);
 }
 
+/* ---- a hostile guest ----------------------------------------------------- */
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int guest_fuzzer(void *arg)
+{
+	struct hg *hg = hg_attach();
+	uint64_t seed = (uint64_t)(uintptr_t)arg, args[5];
+	unsigned int i, j, op, len;
+	uint8_t junk[512];
+	uint64_t base;
+
+	if (hg == NULL) {
+		return 80;
+	}
+	for (i = 0; i < 20000; i++) {
+		op = (unsigned int)(rnd(&seed) % 48);
+		if (op == __HYPERVISOR_sched_op) {
+			continue; /* blocking or shutting down ends the run */
+		}
+		len = (unsigned int)(rnd(&seed) % sizeof(junk));
+		for (j = 0; j < len; j++) {
+			junk[j] = (uint8_t)rnd(&seed);
+		}
+		hg_payload_reset(hg);
+		base = hg_payload_put(hg, junk, len);
+		for (j = 0; j < 5; j++) {
+			switch (rnd(&seed) % 4) {
+			case 0:
+				args[j] = rnd(&seed) % 64; /* a small command */
+				break;
+			case 1:
+				args[j] = base + rnd(&seed) % (len + 16);
+				break;
+			case 2:
+				args[j] = rnd(&seed);
+				break;
+			default:
+				args[j] = base;
+				break;
+			}
+		}
+		if (hg_call(hg, op, 5, args) == -ECONNRESET) {
+			return 81;
+		}
+	}
+	hg_close(hg);
+	return 0;
+}
+
+static void test_random_hypercalls_from_a_guest_leave_the_host_working(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct xenif_dominfo info;
+	uint8_t h[16], h2[16];
+	uint32_t domid = new_domain(f, h), other;
+	pid_t g;
+	int pfd[2];
+
+	g = xht_spawn_guest(f->d, domid, h, guest_fuzzer,
+		(void *)(uintptr_t)0x9e3779b97f4a7c15ull);
+	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
+	assert_int_equal(xht_wait_child(g, 60000), 0);
+	/* The host still runs, dom0 still works, a new guest still runs. */
+	assert_true(xht_running(f->d));
+	assert_int_equal(xenif_domain_info(f->xi, 0, &info), 0);
+	other = new_domain(f, h2);
+	assert_int_equal(pipe(pfd), 0);
+	g = xht_spawn_guest(f->d, other, h2, guest_marker, &pfd[1]);
+	assert_int_equal(xenif_domain_unpause(f->xi, other), 0);
+	assert_int_equal(expect_byte(pfd[0], 'R'), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +645,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_wrong_handles_and_garbage_are_refused, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_random_hypercalls_from_a_guest_leave_the_host_working,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
