@@ -293,7 +293,11 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		return;
 	}
 	d->is_shutting_down = true;
-	d->shutdown_code = reason;
+	/* As Xen: a code recorded by SCHEDOP_shutdown_code wins. */
+	if (d->shutdown_code == ~0u) {
+		d->shutdown_code = reason;
+	}
+	reason = d->shutdown_code;
 	for (i = 0; i < d->max_vcpus; i++) {
 		vcpu_pause(d->vcpu[i]);
 	}

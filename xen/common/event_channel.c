@@ -233,19 +233,18 @@ static long evtchn_bind_interdomain(struct vcpu *v,
 	if (rd == NULL) {
 		return -ESRCH;
 	}
+	/* As Xen: the local port first (-ENOSPC), then the remote end. */
+	lport = get_free_port(ld);
+	if (lport < 0) {
+		domain_put(rd);
+		return lport;
+	}
 	rchn = evtchn_from_port(rd, b->remote_port);
 	if (rchn == NULL || rchn->state != ECS_UNBOUND ||
 		rchn->u.unbound.remote_domid != ld->domain_id) {
 		domain_put(rd);
 		return -EINVAL;
 	}
-	lport = get_free_port(ld);
-	if (lport < 0) {
-		domain_put(rd);
-		return lport;
-	}
-	/* get_free_port may have added a bucket to rd when rd == ld. */
-	rchn = evtchn_from_port(rd, b->remote_port);
 	lchn = evtchn_from_port(ld, (evtchn_port_t)lport);
 	port_init(ld, lchn, (evtchn_port_t)lport, ECS_INTERDOMAIN, 0);
 	lchn->u.interdomain.remote_dom = rd->domain_id;
@@ -316,6 +315,7 @@ static long evtchn_close_port(struct domain *d, evtchn_port_t port,
 	struct evtchn *chn = evtchn_from_port(d, port);
 	struct evtchn *rchn;
 	struct domain *rd;
+	unsigned int vid;
 
 	if (chn == NULL) {
 		return -EINVAL;
@@ -325,11 +325,11 @@ static long evtchn_close_port(struct domain *d, evtchn_port_t port,
 	case ECS_RESERVED:
 		return -EINVAL;
 	case ECS_VIRQ:
-		if (chn->notify_vcpu < d->max_vcpus && chn->u.virq < NR_VIRQS &&
-			d->vcpu[chn->notify_vcpu]->virq_to_port[chn->u.virq] ==
-				port) {
-			d->vcpu[chn->notify_vcpu]->virq_to_port[chn->u.virq] =
-				0;
+		/* A global VIRQ stays in vCPU 0's table after bind_vcpu. */
+		vid = virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu;
+		if (vid < d->max_vcpus && chn->u.virq < NR_VIRQS &&
+			d->vcpu[vid]->virq_to_port[chn->u.virq] == port) {
+			d->vcpu[vid]->virq_to_port[chn->u.virq] = 0;
 		}
 		break;
 	case ECS_INTERDOMAIN:
@@ -417,7 +417,8 @@ static long evtchn_status(struct vcpu *v, struct evtchn_status *st)
 	if (d == NULL) {
 		return -ESRCH;
 	}
-	if (d != curr && !domain_is_control(curr)) {
+	if (d != curr && !domain_is_control(curr) &&
+		curr->target != d->domain_id) { /* XSM_TARGET, as Xen */
 		domain_put(d);
 		return -EPERM;
 	}
@@ -462,11 +463,12 @@ static long evtchn_bind_vcpu(struct vcpu *v, struct evtchn_bind_vcpu *b)
 	struct domain *d = v->domain;
 	struct evtchn *chn = evtchn_from_port(d, b->port);
 
-	if (chn == NULL) {
-		return -EINVAL;
-	}
+	/* As Xen: the vCPU is checked before the port. */
 	if (b->vcpu >= d->max_vcpus) {
 		return -ENOENT;
+	}
+	if (chn == NULL) {
+		return -EINVAL;
 	}
 	switch (chn->state) {
 	case ECS_VIRQ:
@@ -495,7 +497,8 @@ static long evtchn_reset(struct vcpu *v, domid_t dom)
 	if (d == NULL) {
 		return -ESRCH;
 	}
-	if (d != curr && !domain_is_control(curr)) {
+	if (d != curr && !domain_is_control(curr) &&
+		curr->target != d->domain_id) { /* XSM_TARGET, as Xen */
 		domain_put(d);
 		return -EPERM;
 	}

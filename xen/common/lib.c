@@ -53,12 +53,13 @@ static void out_number(struct outbuf *o, unsigned long long v, unsigned int base
 	} while (v != 0 && n < sizeof(tmp));
 	if (neg) {
 		if (zero) {
+			/* The sign goes before the zeros and counts in width. */
 			out_char(o, '-');
+			if (width > 0) {
+				width--;
+			}
 		} else {
-			tmp[n++] = '-';
-		}
-		if (width > 0) {
-			width--;
+			tmp[n++] = '-'; /* counted in n */
 		}
 	}
 	while (width > n) {

@@ -17,7 +17,8 @@ static bool local_events_need_delivery(struct vcpu *v)
 	struct vcpu_info *vi = vcpu_info(v);
 
 	return __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) !=
-		0;
+		0 && __atomic_load_n(&vi->evtchn_upcall_mask,
+			__ATOMIC_SEQ_CST) == 0;
 }
 
 static long sched_block(struct vcpu *v)
@@ -44,6 +45,10 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 	}
 	if (p.nr_ports > POLL_MAX_PORTS) {
 		return -EINVAL;
+	}
+	/* As Xen: an upcall the guest would take ends the poll at once. */
+	if (local_events_need_delivery(v)) {
+		return 0;
 	}
 	v->nr_poll_ports = 0;
 	for (i = 0; i < p.nr_ports; i++) {
@@ -100,7 +105,8 @@ long do_sched_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		if (sd.reason > SHUTDOWN_MAX) {
 			return -EINVAL;
 		}
-		if (!v->domain->is_shutting_down) {
+		/* As Xen: only the first code recorded counts. */
+		if (v->domain->shutdown_code == ~0u) {
 			v->domain->shutdown_code = sd.reason;
 		}
 		return 0;

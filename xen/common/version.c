@@ -85,6 +85,9 @@ long do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		if (copy_arg_from_guest(v, &fi, arg) != 0) {
 			return -EFAULT;
 		}
+		if (fi.submap_idx >= XENFEAT_NR_SUBMAPS) {
+			return -EINVAL; /* as Xen */
+		}
 		fi.submap = feature_word(v->domain, fi.submap_idx);
 		return copy_arg_to_guest(v, arg, &fi) != 0 ? -EFAULT : 0;
 	case XENVER_pagesize:
