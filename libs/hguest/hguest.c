@@ -45,28 +45,28 @@
 
 struct hg {
 	int fd;
-	bool broken;                 /* protocol error or lost connection */
+	bool broken; /* protocol error or lost connection */
 	uint32_t seq;
 	unsigned int domid;
 	struct xh_attach_reply info;
-	uint8_t *mem;                /* the whole memfd */
+	uint8_t *mem; /* the whole memfd */
 	size_t mem_len;
 	struct shared_info *shinfo;
 	struct grant_entry_v1 *gnt;
 	unsigned int nr_grefs;
-	bool kicked;                 /* an XH_EVENT came and was not waited */
+	bool kicked; /* an XH_EVENT came and was not waited */
 	struct hg_evt evt;
 	xen_ulong_t aside[HG_NR_WORDS]; /* ports found by hg_wait_port */
-	size_t pl_len;               /* payload being built */
+	size_t pl_len;                  /* payload being built */
 	bool pl_full;
-	size_t reply_len;            /* payload the last reply returned */
-	int rfds[XH_MAX_FDS];        /* descriptors the last reply carried */
+	size_t reply_len;     /* payload the last reply returned */
+	int rfds[XH_MAX_FDS]; /* descriptors the last reply carried */
 	unsigned int nrfds;
-	xen_ulong_t *gref_used;      /* bitmap of allocated grant refs */
-	unsigned int gnt_frames_up;  /* frames set up in the table; 0: ask */
-	uint64_t next_gfn;           /* page allocator */
+	xen_ulong_t *gref_used;     /* bitmap of allocated grant refs */
+	unsigned int gnt_frames_up; /* frames set up in the table; 0: ask */
+	uint64_t next_gfn;          /* page allocator */
 	bool skip_known;
-	uint64_t skip[2];            /* store and console frames */
+	uint64_t skip[2]; /* store and console frames */
 	uint8_t payload[XH_MAX_PAYLOAD];
 	uint8_t rx[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
 };
@@ -132,8 +132,8 @@ static void drop_reply_fds(struct hg *hg)
 
 /* ---- the socket ---------------------------------------------------------- */
 
-static int send_msg(struct hg *hg, const struct xh_msg *m, const void *payload,
-	size_t len)
+static int send_msg(
+	struct hg *hg, const struct xh_msg *m, const void *payload, size_t len)
 {
 	struct iovec iov[2];
 	struct msghdr mh;
@@ -279,8 +279,7 @@ static int next_packet(struct hg *hg, int timeout_ms, struct xh_msg *m)
 	}
 	switch (m->type) {
 	case XH_EVENT:
-		if (m->len != 0 || nfds != 0 ||
-			m->args[0] != XH_PORT_UPCALL) {
+		if (m->len != 0 || nfds != 0 || m->args[0] != XH_PORT_UPCALL) {
 			close_fds(fds, nfds);
 			return fail(hg, -EPROTO);
 		}
@@ -298,8 +297,8 @@ static int next_packet(struct hg *hg, int timeout_ms, struct xh_msg *m)
 }
 
 /** Wait for the reply to request seq, op; kicks meanwhile are kept. */
-static int wait_reply(struct hg *hg, uint32_t seq, uint64_t op,
-	struct xh_msg *m)
+static int wait_reply(
+	struct hg *hg, uint32_t seq, uint64_t op, struct xh_msg *m)
 {
 	int rc;
 
@@ -397,19 +396,20 @@ static int map_memory(struct hg *hg, int memfd)
 	}
 	hg->mem = p;
 	hg->mem_len = len;
-	hg->shinfo = (struct shared_info *)(hg->mem +
-		hg->info.shared_info_gfn * XH_PAGE_SIZE);
+	hg->shinfo = (struct shared_info *)(hg->mem + hg->info.shared_info_gfn *
+							      XH_PAGE_SIZE);
 	if (hg->info.nr_grant_frames > 0) {
 		hg->gnt = (struct grant_entry_v1 *)(hg->mem +
-			hg->info.grant_gfn * XH_PAGE_SIZE);
+						    hg->info.grant_gfn *
+							    XH_PAGE_SIZE);
 	}
-	hg->nr_grefs = hg->info.nr_grant_frames *
-		(unsigned int)HG_GNT_PER_FRAME;
+	hg->nr_grefs =
+		hg->info.nr_grant_frames * (unsigned int)HG_GNT_PER_FRAME;
 	return 0;
 }
 
-static int do_attach(struct hg *hg, unsigned int domid,
-	const uint8_t handle[16])
+static int do_attach(
+	struct hg *hg, unsigned int domid, const uint8_t handle[16])
 {
 	struct xh_msg m, r;
 	int memfd, rc;
@@ -455,9 +455,9 @@ static int do_attach(struct hg *hg, unsigned int domid,
 	hg->domid = domid;
 	hg_evt_init(&hg->evt, hg->shinfo, 0);
 	if (hg->nr_grefs > 0) {
-		hg->gref_used = calloc((hg->nr_grefs + HG_WORD_BITS - 1) /
-				HG_WORD_BITS,
-			sizeof(xen_ulong_t));
+		hg->gref_used =
+			calloc((hg->nr_grefs + HG_WORD_BITS - 1) / HG_WORD_BITS,
+				sizeof(xen_ulong_t));
 		if (hg->gref_used == NULL) {
 			return -ENOMEM;
 		}
@@ -465,8 +465,8 @@ static int do_attach(struct hg *hg, unsigned int domid,
 	return 0;
 }
 
-struct hg *hg_attach_to(const char *path, unsigned int domid,
-	const uint8_t handle[16])
+struct hg *hg_attach_to(
+	const char *path, unsigned int domid, const uint8_t handle[16])
 {
 	struct hg *hg;
 	unsigned int i;
@@ -654,8 +654,8 @@ uint64_t hg_payload_put(struct hg *hg, const void *data, size_t len)
 }
 
 /** The bytes [ptr, ptr + len) of the payload's first limit bytes. */
-static uint8_t *payload_at(struct hg *hg, uint64_t ptr, size_t len,
-	size_t limit)
+static uint8_t *payload_at(
+	struct hg *hg, uint64_t ptr, size_t len, size_t limit)
 {
 	uint64_t off;
 
@@ -728,8 +728,7 @@ long hg_call(struct hg *hg, unsigned int op, unsigned int nargs,
 	if (r.len == m.len) {
 		memcpy(hg->payload, hg->rx + sizeof(r), r.len);
 		hg->reply_len = r.len;
-	} else if (r.len != 0 ||
-		(r.ret >= 0 && op != __HYPERVISOR_sched_op)) {
+	} else if (r.len != 0 || (r.ret >= 0 && op != __HYPERVISOR_sched_op)) {
 		/* Only errors and held SCHEDOP replies come without it. */
 		drop_reply_fds(hg);
 		return fail(hg, -EPROTO);
@@ -740,7 +739,7 @@ long hg_call(struct hg *hg, unsigned int op, unsigned int nargs,
 long hg_hypercall(struct hg *hg, unsigned int op, unsigned int nargs,
 	const uint64_t *args, const struct hg_buf *bufs, unsigned int nbufs)
 {
-	uint64_t a[HG_MAX_ARGS] = { 0 };
+	uint64_t a[HG_MAX_ARGS] = {0};
 	uint64_t ptrs[HG_MAX_BUFS];
 	const struct hg_buf *b, *parent;
 	unsigned int i;
@@ -760,8 +759,8 @@ long hg_hypercall(struct hg *hg, unsigned int op, unsigned int nargs,
 			(b->flags & (HG_BUF_IN | HG_BUF_OUT))) {
 			return -EINVAL;
 		}
-		ptrs[i] = hg_payload_put(hg,
-			(b->flags & HG_BUF_IN) ? b->data : NULL, b->len);
+		ptrs[i] = hg_payload_put(
+			hg, (b->flags & HG_BUF_IN) ? b->data : NULL, b->len);
 		if (ptrs[i] == 0) {
 			return -E2BIG;
 		}
@@ -780,8 +779,8 @@ long hg_hypercall(struct hg *hg, unsigned int op, unsigned int nargs,
 				parent->len - b->handle_off < 8) {
 				return -EINVAL;
 			}
-			hg_payload_set_handle(hg,
-				ptrs[b->parent] + b->handle_off, ptrs[i]);
+			hg_payload_set_handle(
+				hg, ptrs[b->parent] + b->handle_off, ptrs[i]);
 		}
 	}
 	rc = hg_call(hg, op, nargs, a);
@@ -849,8 +848,8 @@ int hg_evtchn_alloc_unbound(struct hg *hg, domid_t remote_dom)
 	return (int)op.port;
 }
 
-int hg_evtchn_bind_interdomain(struct hg *hg, domid_t remote_dom,
-	evtchn_port_t remote_port)
+int hg_evtchn_bind_interdomain(
+	struct hg *hg, domid_t remote_dom, evtchn_port_t remote_port)
 {
 	struct evtchn_bind_interdomain op;
 	long rc;
@@ -872,7 +871,7 @@ int hg_evtchn_bind_interdomain(struct hg *hg, domid_t remote_dom,
 
 int hg_evtchn_send(struct hg *hg, evtchn_port_t port)
 {
-	struct evtchn_send op = { .port = port };
+	struct evtchn_send op = {.port = port};
 
 	return (int)call_struct(hg, __HYPERVISOR_event_channel_op,
 		EVTCHNOP_send, &op, sizeof(op), HG_BUF_IN);
@@ -880,7 +879,7 @@ int hg_evtchn_send(struct hg *hg, evtchn_port_t port)
 
 int hg_evtchn_close(struct hg *hg, evtchn_port_t port)
 {
-	struct evtchn_close op = { .port = port };
+	struct evtchn_close op = {.port = port};
 
 	return (int)call_struct(hg, __HYPERVISOR_event_channel_op,
 		EVTCHNOP_close, &op, sizeof(op), HG_BUF_IN);
@@ -897,7 +896,7 @@ int hg_evtchn_mask(struct hg *hg, evtchn_port_t port)
 
 int hg_evtchn_unmask(struct hg *hg, evtchn_port_t port)
 {
-	struct evtchn_unmask op = { .port = port };
+	struct evtchn_unmask op = {.port = port};
 
 	if (port >= HG_NR_EVTCHNS) {
 		return -EINVAL;
@@ -911,7 +910,7 @@ int hg_evtchn_unmask(struct hg *hg, evtchn_port_t port)
 
 static int sched_simple(struct hg *hg, unsigned int cmd)
 {
-	uint64_t args[2] = { cmd, 0 };
+	uint64_t args[2] = {cmd, 0};
 
 	return (int)hg_hypercall(hg, __HYPERVISOR_sched_op, 2, args, NULL, 0);
 }
@@ -931,7 +930,7 @@ int hg_sched_poll(struct hg *hg, const evtchn_port_t *ports, unsigned int n,
 {
 	struct sched_poll sp;
 	struct hg_buf b[2];
-	uint64_t args[2] = { SCHEDOP_poll, 0 };
+	uint64_t args[2] = {SCHEDOP_poll, 0};
 
 	if (n > 0 && ports == NULL) {
 		return -EINVAL;
@@ -954,7 +953,7 @@ int hg_sched_poll(struct hg *hg, const evtchn_port_t *ports, unsigned int n,
 
 int hg_shutdown(struct hg *hg, unsigned int reason)
 {
-	struct sched_shutdown op = { .reason = reason };
+	struct sched_shutdown op = {.reason = reason};
 
 	return (int)call_struct(hg, __HYPERVISOR_sched_op, SCHEDOP_shutdown,
 		&op, sizeof(op), HG_BUF_IN);
@@ -993,11 +992,11 @@ int hg_console_write(struct hg *hg, const char *str)
 long hg_xen_version(struct hg *hg, unsigned int cmd, void *buf, size_t len)
 {
 	struct hg_buf b;
-	uint64_t args[2] = { cmd, 0 };
+	uint64_t args[2] = {cmd, 0};
 
 	if (buf == NULL || len == 0) {
-		return hg_hypercall(hg, __HYPERVISOR_xen_version, 2, args, NULL,
-			0);
+		return hg_hypercall(
+			hg, __HYPERVISOR_xen_version, 2, args, NULL, 0);
 	}
 	memset(&b, 0, sizeof(b));
 	b.data = buf;
@@ -1024,12 +1023,12 @@ int hg_hvm_get_param(struct hg *hg, uint32_t index, uint64_t *value)
 	return 0;
 }
 
-int hg_gnttab_setup_table(struct hg *hg, unsigned int nr_frames,
-	uint64_t *frames)
+int hg_gnttab_setup_table(
+	struct hg *hg, unsigned int nr_frames, uint64_t *frames)
 {
 	struct gnttab_setup_table op;
 	struct hg_buf b[2];
-	uint64_t args[3] = { GNTTABOP_setup_table, 0, 1 };
+	uint64_t args[3] = {GNTTABOP_setup_table, 0, 1};
 	xen_pfn_t *list;
 	unsigned int i;
 	long rc;
@@ -1075,11 +1074,11 @@ int hg_gnttab_setup_table(struct hg *hg, unsigned int nr_frames,
 	return 0;
 }
 
-int hg_gnttab_query_size(struct hg *hg, uint32_t *nr_frames,
-	uint32_t *max_nr_frames)
+int hg_gnttab_query_size(
+	struct hg *hg, uint32_t *nr_frames, uint32_t *max_nr_frames)
 {
 	struct gnttab_query_size op;
-	uint64_t args[3] = { GNTTABOP_query_size, 0, 1 };
+	uint64_t args[3] = {GNTTABOP_query_size, 0, 1};
 	struct hg_buf b;
 	long rc;
 
@@ -1097,8 +1096,9 @@ int hg_gnttab_query_size(struct hg *hg, uint32_t *nr_frames,
 	if (op.status != GNTST_okay) {
 		return -EIO;
 	}
-	hg->gnt_frames_up = op.nr_frames < hg->info.nr_grant_frames ?
-		op.nr_frames : hg->info.nr_grant_frames;
+	hg->gnt_frames_up = op.nr_frames < hg->info.nr_grant_frames
+				    ? op.nr_frames
+				    : hg->info.nr_grant_frames;
 	if (nr_frames != NULL) {
 		*nr_frames = op.nr_frames;
 	}
@@ -1137,7 +1137,8 @@ evtchn_port_t hg_evt_next(struct hg_evt *e)
 			e->bits &= ~bit;
 			port = (evtchn_port_t)(e->word * HG_WORD_BITS + b);
 			if (__atomic_load_n(&s->evtchn_mask[e->word],
-				    __ATOMIC_SEQ_CST) & bit) {
+				    __ATOMIC_SEQ_CST) &
+				bit) {
 				continue; /* masked since: it stays pending */
 			}
 			old = __atomic_fetch_and(&s->evtchn_pending[e->word],
@@ -1151,15 +1152,15 @@ evtchn_port_t hg_evt_next(struct hg_evt *e)
 			e->sel &= e->sel - 1;
 			e->bits = __atomic_load_n(&s->evtchn_pending[e->word],
 					  __ATOMIC_SEQ_CST) &
-				~__atomic_load_n(&s->evtchn_mask[e->word],
-					__ATOMIC_SEQ_CST);
+				  ~__atomic_load_n(&s->evtchn_mask[e->word],
+					  __ATOMIC_SEQ_CST);
 			continue;
 		}
 		/* A new scan: as Linux's xen_evtchn_handle_events(). */
-		__atomic_store_n(&vi->evtchn_upcall_pending, 0,
-			__ATOMIC_SEQ_CST);
-		e->sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
-			__ATOMIC_SEQ_CST);
+		__atomic_store_n(
+			&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+		e->sel = __atomic_exchange_n(
+			&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 		if (e->sel == 0) {
 			return 0;
 		}
@@ -1173,8 +1174,8 @@ void hg_evt_mask(struct shared_info *s, evtchn_port_t port)
 	if (port >= HG_NR_EVTCHNS) {
 		return;
 	}
-	__atomic_fetch_or(&s->evtchn_mask[port / HG_WORD_BITS], bit,
-		__ATOMIC_SEQ_CST);
+	__atomic_fetch_or(
+		&s->evtchn_mask[port / HG_WORD_BITS], bit, __ATOMIC_SEQ_CST);
 }
 
 bool hg_evt_unmask(struct shared_info *s, evtchn_port_t port)
@@ -1288,8 +1289,8 @@ int hg_wait_port(struct hg *hg, evtchn_port_t port, int timeout_ms)
 			if (p == port) {
 				return 1;
 			}
-			hg->aside[p / HG_WORD_BITS] |=
-				(xen_ulong_t)1 << (p % HG_WORD_BITS);
+			hg->aside[p / HG_WORD_BITS] |= (xen_ulong_t)1
+						       << (p % HG_WORD_BITS);
 		}
 		rc = wait_kick(hg, ms_left(deadline));
 		if (rc <= 0) {
@@ -1307,17 +1308,17 @@ void hg_evtchn_clear(struct hg *hg, evtchn_port_t port)
 		return;
 	}
 	hg->aside[w] &= ~bit;
-	__atomic_fetch_and(&hg->shinfo->evtchn_pending[w], ~bit,
-		__ATOMIC_SEQ_CST);
+	__atomic_fetch_and(
+		&hg->shinfo->evtchn_pending[w], ~bit, __ATOMIC_SEQ_CST);
 }
 
 /* ---- grants -------------------------------------------------------------- */
 
-void hg_gnt_set(struct grant_entry_v1 *e, domid_t domid, uint32_t frame,
-	bool readonly)
+void hg_gnt_set(
+	struct grant_entry_v1 *e, domid_t domid, uint32_t frame, bool readonly)
 {
-	uint16_t flags = (uint16_t)(GTF_permit_access |
-		(readonly ? GTF_readonly : 0));
+	uint16_t flags =
+		(uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0));
 
 	__atomic_store_n(&e->frame, frame, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->domid, domid, __ATOMIC_RELAXED);
@@ -1339,8 +1340,8 @@ int hg_gnt_end(struct grant_entry_v1 *e)
 	return 0;
 }
 
-int hg_grant_access(struct hg *hg, grant_ref_t ref, domid_t domid,
-	uint64_t gfn, bool readonly)
+int hg_grant_access(struct hg *hg, grant_ref_t ref, domid_t domid, uint64_t gfn,
+	bool readonly)
 {
 	if (ref >= hg->nr_grefs || gfn > UINT32_MAX) {
 		return -EINVAL;

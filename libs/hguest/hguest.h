@@ -27,9 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xen.h"
 #include "event_channel.h"
 #include "grant_table.h"
+#include "xen.h"
 
 struct hg;
 
@@ -43,8 +43,8 @@ struct hg;
  */
 struct hg *hg_attach(void);
 /** Attach to the socket at path as domain domid with its 16-byte handle. */
-struct hg *hg_attach_to(const char *path, unsigned int domid,
-	const uint8_t handle[16]);
+struct hg *hg_attach_to(
+	const char *path, unsigned int domid, const uint8_t handle[16]);
 /** Detach (the domain dies with the connection) and free; accepts NULL. */
 void hg_close(struct hg *hg);
 
@@ -131,8 +131,8 @@ int hg_reply_take_fd(struct hg *hg, unsigned int i);
 
 /* Typed wrappers. Ports and results >= 0, or -errno. */
 int hg_evtchn_alloc_unbound(struct hg *hg, domid_t remote_dom);
-int hg_evtchn_bind_interdomain(struct hg *hg, domid_t remote_dom,
-	evtchn_port_t remote_port);
+int hg_evtchn_bind_interdomain(
+	struct hg *hg, domid_t remote_dom, evtchn_port_t remote_port);
 int hg_evtchn_send(struct hg *hg, evtchn_port_t port);
 int hg_evtchn_close(struct hg *hg, evtchn_port_t port);
 /** Set the port's mask bit in shared_info. */
@@ -166,11 +166,11 @@ int hg_hvm_get_param(struct hg *hg, uint32_t index, uint64_t *value);
  * frame numbers, which must be our grant frames. -EIO when the status is
  * not GNTST_okay.
  */
-int hg_gnttab_setup_table(struct hg *hg, unsigned int nr_frames,
-	uint64_t *frames);
+int hg_gnttab_setup_table(
+	struct hg *hg, unsigned int nr_frames, uint64_t *frames);
 /** GNTTABOP_query_size; either pointer may be NULL. */
-int hg_gnttab_query_size(struct hg *hg, uint32_t *nr_frames,
-	uint32_t *max_nr_frames);
+int hg_gnttab_query_size(
+	struct hg *hg, uint32_t *nr_frames, uint32_t *max_nr_frames);
 /** The system time of the hosted port (CLOCK_MONOTONIC), in ns. */
 uint64_t hg_now_ns(void);
 
@@ -232,16 +232,16 @@ void hg_evtchn_clear(struct hg *hg, evtchn_port_t port);
 /* ---- grants -------------------------------------------------------------- */
 
 /** Grant domid access to frame: frame and domid, write barrier, flags. */
-void hg_gnt_set(struct grant_entry_v1 *e, domid_t domid, uint32_t frame,
-	bool readonly);
+void hg_gnt_set(
+	struct grant_entry_v1 *e, domid_t domid, uint32_t frame, bool readonly);
 /**
  * Revoke: atomically clear flags unless GTF_reading or GTF_writing is set
  * (-EBUSY then), as Linux's gnttab_end_foreign_access_ref does.
  */
 int hg_gnt_end(struct grant_entry_v1 *e);
 
-int hg_grant_access(struct hg *hg, grant_ref_t ref, domid_t domid,
-	uint64_t gfn, bool readonly);
+int hg_grant_access(struct hg *hg, grant_ref_t ref, domid_t domid, uint64_t gfn,
+	bool readonly);
 int hg_end_access(struct hg *hg, grant_ref_t ref);
 /**
  * A free grant reference (8 and up; 0-7 are reserved as in Linux), growing

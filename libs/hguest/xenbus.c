@@ -16,10 +16,9 @@
  * Everything from the ring is copied to private memory before it is
  * parsed, so the store cannot change a message while we look at it.
  */
-#include <errno.h> /* before xs_wire.h: it defines xsd_errors after EINVAL */
-
 #include "xenbus.h"
 
+#include <errno.h> /* before xs_wire.h: it defines xsd_errors after EINVAL */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +42,7 @@ struct hg_xb {
 	struct xenstore_domain_interface *intf;
 	struct hg_xb_transport t;
 	void *arg;
-	struct hg *hg;               /* hg_xb_open() only */
+	struct hg *hg; /* hg_xb_open() only */
 	int port;
 	int timeout_ms;
 	bool broken;
@@ -68,8 +67,8 @@ struct hg_xb {
 
 /* ---- the ring core ------------------------------------------------------- */
 
-int hg_xs_ring_write(struct xenstore_domain_interface *intf, const void *data,
-	size_t len)
+int hg_xs_ring_write(
+	struct xenstore_domain_interface *intf, const void *data, size_t len)
 {
 	XENSTORE_RING_IDX cons, prod, used, off, chunk;
 	const char *src = data;
@@ -105,8 +104,8 @@ int hg_xs_ring_write(struct xenstore_domain_interface *intf, const void *data,
 	return (int)done;
 }
 
-int hg_xs_ring_read(struct xenstore_domain_interface *intf, void *data,
-	size_t len)
+int hg_xs_ring_read(
+	struct xenstore_domain_interface *intf, void *data, size_t len)
 {
 	XENSTORE_RING_IDX cons, prod, avail, off, chunk;
 	char *dst = data;
@@ -219,12 +218,12 @@ static void xb_reset(struct hg_xb *xb)
 
 static bool reconnecting(struct hg_xb *xb)
 {
-	uint32_t f = __atomic_load_n(&xb->intf->server_features,
-		__ATOMIC_ACQUIRE);
+	uint32_t f =
+		__atomic_load_n(&xb->intf->server_features, __ATOMIC_ACQUIRE);
 
 	return (f & XENSTORE_SERVER_FEATURE_RECONNECTION) &&
-		__atomic_load_n(&xb->intf->connection, __ATOMIC_ACQUIRE) !=
-		XENSTORE_CONNECTED;
+	       __atomic_load_n(&xb->intf->connection, __ATOMIC_ACQUIRE) !=
+		       XENSTORE_CONNECTED;
 }
 
 /** Wait until the store sets the state back to XENSTORE_CONNECTED. */
@@ -399,8 +398,8 @@ static int xb_send(struct hg_xb *xb, size_t total, uint64_t deadline)
 	while (off < total) {
 		rc = xb_check(xb);
 		if (rc == 0) {
-			n = hg_xs_ring_write(xb->intf, xb->tx + off,
-				total - off);
+			n = hg_xs_ring_write(
+				xb->intf, xb->tx + off, total - off);
 			if (n > 0) {
 				off += (size_t)n;
 				rc = xb_notify(xb);
@@ -597,8 +596,8 @@ static int split(const char *s, size_t len, char ***out, unsigned int *count)
 	return 0;
 }
 
-int hg_xb_read(struct hg_xb *xb, uint32_t tx_id, const char *path,
-	char **value, size_t *len)
+int hg_xb_read(struct hg_xb *xb, uint32_t tx_id, const char *path, char **value,
+	size_t *len)
 {
 	size_t n;
 	int rc;
@@ -687,8 +686,8 @@ int hg_xb_set_perms(struct hg_xb *xb, uint32_t tx_id, const char *path,
 	return xb_call(xb, XS_SET_PERMS, tx_id, xb->scratch, off, NULL, NULL);
 }
 
-static int watch_call(struct hg_xb *xb, uint32_t type, const char *path,
-	const char *token)
+static int watch_call(
+	struct hg_xb *xb, uint32_t type, const char *path, const char *token)
 {
 	size_t off = 0;
 	int rc;
@@ -713,8 +712,8 @@ int hg_xb_unwatch(struct hg_xb *xb, const char *path, const char *token)
 	return watch_call(xb, XS_UNWATCH, path, token);
 }
 
-int hg_xb_read_watch(struct hg_xb *xb, int timeout_ms, char **path,
-	char **token)
+int hg_xb_read_watch(
+	struct hg_xb *xb, int timeout_ms, char **path, char **token)
 {
 	uint64_t deadline = timeout_ms > 0 ? xb_deadline(timeout_ms) : 0;
 	struct xb_event *e;
@@ -767,8 +766,8 @@ int hg_xb_transaction_start(struct hg_xb *xb, uint32_t *tx_id)
 	}
 	errno = 0;
 	v = strtoul(r, &end, 10);
-	if (r[0] < '0' || r[0] > '9' || *end != '\0' || errno != 0 ||
-		v == 0 || v > UINT32_MAX) {
+	if (r[0] < '0' || r[0] > '9' || *end != '\0' || errno != 0 || v == 0 ||
+		v > UINT32_MAX) {
 		rc = -EIO;
 	} else {
 		*tx_id = (uint32_t)v;
@@ -790,8 +789,8 @@ int hg_xb_get_domain_path(struct hg_xb *xb, unsigned int domid, char **path)
 
 	*path = NULL;
 	n = snprintf(buf, sizeof(buf), "%u", domid);
-	return xb_call(xb, XS_GET_DOMAIN_PATH, 0, buf, (size_t)n + 1, path,
-		NULL);
+	return xb_call(
+		xb, XS_GET_DOMAIN_PATH, 0, buf, (size_t)n + 1, path, NULL);
 }
 
 /* ---- connections --------------------------------------------------------- */
@@ -937,16 +936,16 @@ unsigned long hg_xb_dropped_events(const struct hg_xb *xb)
 
 int hg_xb_reconnect(struct hg_xb *xb)
 {
-	uint32_t f = __atomic_load_n(&xb->intf->server_features,
-		__ATOMIC_ACQUIRE);
+	uint32_t f =
+		__atomic_load_n(&xb->intf->server_features, __ATOMIC_ACQUIRE);
 	int rc;
 
 	if (!(f & XENSTORE_SERVER_FEATURE_RECONNECTION)) {
 		return -EOPNOTSUPP;
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	__atomic_store_n(&xb->intf->connection, XENSTORE_RECONNECT,
-		__ATOMIC_SEQ_CST);
+	__atomic_store_n(
+		&xb->intf->connection, XENSTORE_RECONNECT, __ATOMIC_SEQ_CST);
 	rc = xb_notify(xb);
 	if (rc == 0) {
 		rc = wait_connected(xb, xb_deadline(xb->timeout_ms));

@@ -30,6 +30,7 @@
 #ifndef LIBS_HGUEST_XENBUS_H
 #define LIBS_HGUEST_XENBUS_H
 
+#include <errno.h> /* before io/xs_wire.h: its error table needs EINVAL */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,15 +47,15 @@ struct hg_xb;
  * The number copied (0 when the ring is full), or -EIO when req_prod -
  * req_cons is not within the ring. Does not notify.
  */
-int hg_xs_ring_write(struct xenstore_domain_interface *intf, const void *data,
-	size_t len);
+int hg_xs_ring_write(
+	struct xenstore_domain_interface *intf, const void *data, size_t len);
 /**
  * Copy up to len bytes out of the response ring and release them
  * (rsp_cons). The number copied (0 when empty), or -EIO when rsp_prod -
  * rsp_cons is not within the ring. Does not notify.
  */
-int hg_xs_ring_read(struct xenstore_domain_interface *intf, void *data,
-	size_t len);
+int hg_xs_ring_read(
+	struct xenstore_domain_interface *intf, void *data, size_t len);
 
 /** How the client reaches the store. */
 struct hg_xb_transport {
@@ -108,8 +109,8 @@ int hg_xb_request(struct hg_xb *xb, uint32_t type, uint32_t tx_id,
 	size_t *rlen);
 
 /** READ: *value (NUL added) and, if len is not NULL, its length. */
-int hg_xb_read(struct hg_xb *xb, uint32_t tx_id, const char *path,
-	char **value, size_t *len);
+int hg_xb_read(struct hg_xb *xb, uint32_t tx_id, const char *path, char **value,
+	size_t *len);
 int hg_xb_write(struct hg_xb *xb, uint32_t tx_id, const char *path,
 	const void *value, size_t len);
 int hg_xb_mkdir(struct hg_xb *xb, uint32_t tx_id, const char *path);
@@ -128,8 +129,8 @@ int hg_xb_unwatch(struct hg_xb *xb, const char *path, const char *token);
  * The next watch event, queued or arriving within timeout_ms (-1: wait
  * forever, 0: only what is there); -ETIMEDOUT when none.
  */
-int hg_xb_read_watch(struct hg_xb *xb, int timeout_ms, char **path,
-	char **token);
+int hg_xb_read_watch(
+	struct hg_xb *xb, int timeout_ms, char **path, char **token);
 int hg_xb_transaction_start(struct hg_xb *xb, uint32_t *tx_id);
 /** commit false aborts; a conflict gives -EAGAIN. */
 int hg_xb_transaction_end(struct hg_xb *xb, uint32_t tx_id, bool commit);

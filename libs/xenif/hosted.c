@@ -21,15 +21,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "xenif_priv.h"
-#include "xh_proto.h"
-#include "xen.h"
 #include "domctl.h"
 #include "event_channel.h"
 #include "grant_table.h"
 #include "hvm/dm_op.h"
 #include "hvm/hvm_op.h"
 #include "sysctl.h"
+#include "xen.h"
+#include "xenif_priv.h"
+#include "xh_proto.h"
 
 #define PAGE 4096u
 
@@ -37,7 +37,7 @@
 struct xh_conn {
 	int fd;
 	uint32_t seq;
-	uint32_t *events;      /* ports that arrived while waiting */
+	uint32_t *events; /* ports that arrived while waiting */
 	unsigned int nevents, events_cap;
 	uint8_t buf[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
 };
@@ -125,8 +125,8 @@ static int queue_event(struct xh_conn *c, uint32_t port)
  * Receive one packet: header into *m, payload into c->buf after the
  * header, descriptors into fds (at most maxfds; extra ones closed).
  */
-static int recv_packet(struct xh_conn *c, int flags, struct xh_msg *m,
-	int *fds, unsigned int maxfds, unsigned int *nfds)
+static int recv_packet(struct xh_conn *c, int flags, struct xh_msg *m, int *fds,
+	unsigned int maxfds, unsigned int *nfds)
 {
 	union {
 		struct cmsghdr align;
@@ -156,12 +156,15 @@ static int recv_packet(struct xh_conn *c, int flags, struct xh_msg *m,
 		return -ECONNRESET;
 	}
 	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+			cm->cmsg_type != SCM_RIGHTS) {
 			continue;
 		}
-		got = (unsigned int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		got = (unsigned int)((cm->cmsg_len - CMSG_LEN(0)) /
+				     sizeof(int));
 		for (i = 0; i < got; i++) {
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+				sizeof(fd));
 			if (fds != NULL && n < maxfds) {
 				fds[n++] = fd;
 			} else {
@@ -268,7 +271,7 @@ static int conn_open(struct xh_conn *c, const char *path)
 	struct sockaddr_un sa;
 	uint8_t handle[16];
 	struct xh_attach_reply ar;
-	uint64_t args[1] = { 0 };
+	uint64_t args[1] = {0};
 	long rc;
 
 	memset(c, 0, sizeof(*c));
@@ -294,8 +297,8 @@ static int conn_open(struct xh_conn *c, const char *path)
 		return (int)rc;
 	}
 	memcpy(&ar, handle, sizeof(handle));
-	rc = xh_call(c, XH_ATTACH, 0, args, 1, &ar, sizeof(handle), NULL, 0,
-		NULL);
+	rc = xh_call(
+		c, XH_ATTACH, 0, args, 1, &ar, sizeof(handle), NULL, 0, NULL);
 	if (rc < 0) {
 		close(c->fd);
 		c->fd = -1;
@@ -317,10 +320,10 @@ static void conn_close(struct xh_conn *c)
 static long hypercall(struct xh_conn *c, unsigned int op, uint64_t a0,
 	uint64_t a1, uint64_t a2, void *payload, size_t len)
 {
-	uint64_t args[3] = { a0, a1, a2 };
+	uint64_t args[3] = {a0, a1, a2};
 
-	return xh_call(c, XH_HYPERCALL, op, args, 3, payload, len, NULL, 0,
-		NULL);
+	return xh_call(
+		c, XH_HYPERCALL, op, args, 3, payload, len, NULL, 0, NULL);
 }
 
 /* ---- the handle ------------------------------------------------------- */
@@ -401,10 +404,10 @@ static int he_fd(const struct xenif_evtchn *xe)
 	return xe->fd;
 }
 
-static int he_bind_interdomain(struct xenif_evtchn *xe, uint32_t domid,
-	uint32_t remote_port)
+static int he_bind_interdomain(
+	struct xenif_evtchn *xe, uint32_t domid, uint32_t remote_port)
 {
-	struct evtchn_bind_interdomain b = { 0 };
+	struct evtchn_bind_interdomain b = {0};
 	long rc;
 
 	if (domid >= DOMID_FIRST_RESERVED && domid != DOMID_SELF) {
@@ -419,10 +422,11 @@ static int he_bind_interdomain(struct xenif_evtchn *xe, uint32_t domid,
 
 static int he_bind_unbound(struct xenif_evtchn *xe, uint32_t remote_domid)
 {
-	struct evtchn_alloc_unbound a = { 0 };
+	struct evtchn_alloc_unbound a = {0};
 	long rc;
 
-	if (remote_domid >= DOMID_FIRST_RESERVED && remote_domid != DOMID_SELF) {
+	if (remote_domid >= DOMID_FIRST_RESERVED &&
+		remote_domid != DOMID_SELF) {
 		return -EINVAL;
 	}
 	a.dom = DOMID_SELF;
@@ -434,7 +438,7 @@ static int he_bind_unbound(struct xenif_evtchn *xe, uint32_t remote_domid)
 
 static int he_bind_virq(struct xenif_evtchn *xe, unsigned int virq)
 {
-	struct evtchn_bind_virq b = { 0 };
+	struct evtchn_bind_virq b = {0};
 	long rc;
 
 	b.virq = virq;
@@ -446,7 +450,7 @@ static int he_bind_virq(struct xenif_evtchn *xe, unsigned int virq)
 
 static int he_unbind(struct xenif_evtchn *xe, uint32_t port)
 {
-	struct evtchn_close c = { .port = port };
+	struct evtchn_close c = {.port = port};
 
 	return (int)hypercall(xe->priv, __HYPERVISOR_event_channel_op,
 		EVTCHNOP_close, XH_PTR(0), 0, &c, sizeof(c));
@@ -454,7 +458,7 @@ static int he_unbind(struct xenif_evtchn *xe, uint32_t port)
 
 static int he_notify(struct xenif_evtchn *xe, uint32_t port)
 {
-	struct evtchn_send s = { .port = port };
+	struct evtchn_send s = {.port = port};
 
 	return (int)hypercall(xe->priv, __HYPERVISOR_event_channel_op,
 		EVTCHNOP_send, XH_PTR(0), 0, &s, sizeof(s));
@@ -490,7 +494,7 @@ static int he_pending(struct xenif_evtchn *xe)
 
 static int he_unmask(struct xenif_evtchn *xe, uint32_t port)
 {
-	struct evtchn_unmask u = { .port = port };
+	struct evtchn_unmask u = {.port = port};
 
 	return (int)hypercall(xe->priv, __HYPERVISOR_event_channel_op,
 		EVTCHNOP_unmask, XH_PTR(0), 0, &u, sizeof(u));
@@ -533,8 +537,8 @@ static int hg_open(struct xenif_gnttab *xg)
 	return 0;
 }
 
-static void unmap_handles(struct gnt_priv *g, const grant_handle_t *h,
-	uint32_t count)
+static void unmap_handles(
+	struct gnt_priv *g, const grant_handle_t *h, uint32_t count)
 {
 	struct gnttab_unmap_grant_ref *ops;
 	uint32_t i, chunk;
@@ -616,8 +620,9 @@ static void *hg_map(struct xenif_gnttab *xg, uint32_t domid,
 			ops[i].ref = refs[done + i];
 			ops[i].dom = (domid_t)domid;
 		}
-		rc = xh_call(&g->conn, XH_HYPERCALL, __HYPERVISOR_grant_table_op,
-			(uint64_t[]){ GNTTABOP_map_grant_ref, XH_PTR(0), chunk },
+		rc = xh_call(&g->conn, XH_HYPERCALL,
+			__HYPERVISOR_grant_table_op,
+			(uint64_t[]){GNTTABOP_map_grant_ref, XH_PTR(0), chunk},
 			3, ops, sizeof(*ops) * chunk, fds, XH_MAX_FDS, &nfds);
 		if (rc < 0) {
 			err = (int)-rc;
@@ -636,9 +641,10 @@ static void *hg_map(struct xenif_gnttab *xg, uint32_t domid,
 				continue;
 			}
 			if (err == 0 &&
-				mmap(base + (size_t)(done + i) * PAGE, PAGE, prot,
-					MAP_SHARED | MAP_FIXED, fds[k],
-					(off_t)ops[i].dev_bus_addr) == MAP_FAILED) {
+				mmap(base + (size_t)(done + i) * PAGE, PAGE,
+					prot, MAP_SHARED | MAP_FIXED, fds[k],
+					(off_t)ops[i].dev_bus_addr) ==
+					MAP_FAILED) {
 				err = errno;
 			}
 			k++;
@@ -740,8 +746,9 @@ static void *h_foreign_map(struct xenif *xi, uint32_t domid, int prot,
 		e = 0;
 		if (gfns[i] >= r.nr_pages) {
 			e = -EINVAL;
-		} else if (mmap(base + i * PAGE, PAGE, prot, MAP_SHARED | MAP_FIXED,
-				   fd, (off_t)(gfns[i] * PAGE)) == MAP_FAILED) {
+		} else if (mmap(base + i * PAGE, PAGE, prot,
+				   MAP_SHARED | MAP_FIXED, fd,
+				   (off_t)(gfns[i] * PAGE)) == MAP_FAILED) {
 			e = -errno;
 		} else {
 			ok++;
@@ -769,10 +776,10 @@ static int h_foreign_unmap(struct xenif *xi, void *addr, size_t count)
 
 static int h_restrict(struct xenif *xi, uint32_t domid)
 {
-	uint64_t args[1] = { domid };
+	uint64_t args[1] = {domid};
 
-	return (int)xh_call(main_conn(xi), XH_RESTRICT, 0, args, 1, NULL, 0,
-		NULL, 0, NULL);
+	return (int)xh_call(
+		main_conn(xi), XH_RESTRICT, 0, args, 1, NULL, 0, NULL, 0, NULL);
 }
 
 static int h_dmop(struct xenif *xi, uint32_t domid, unsigned int nr_bufs,
@@ -829,8 +836,8 @@ static long domctl(struct xenif *xi, struct xen_domctl *op)
 		op, sizeof(*op));
 }
 
-static void info_from(struct xenif_dominfo *out,
-	const struct xen_domctl_getdomaininfo *in)
+static void info_from(
+	struct xenif_dominfo *out, const struct xen_domctl_getdomaininfo *in)
 {
 	memset(out, 0, sizeof(*out));
 	out->domid = in->domain;
@@ -895,8 +902,8 @@ static int h_getinfo(struct xenif *xi, uint32_t first, unsigned int max,
 	return (int)got;
 }
 
-static int h_create(struct xenif *xi, struct xenif_domain_config *cfg,
-	uint32_t *domid)
+static int h_create(
+	struct xenif *xi, struct xenif_domain_config *cfg, uint32_t *domid)
 {
 	struct xen_domctl op;
 	static const uint8_t zero[16];
@@ -1006,23 +1013,23 @@ static int hvm_param(struct xenif *xi, unsigned int cmd, uint32_t domid,
 	return (int)rc;
 }
 
-static int h_param_set(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t value)
+static int h_param_set(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t value)
 {
 	return hvm_param(xi, HVMOP_set_param, domid, index, &value);
 }
 
-static int h_param_get(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t *value)
+static int h_param_get(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t *value)
 {
 	*value = 0;
 	return hvm_param(xi, HVMOP_get_param, domid, index, value);
 }
 
-static int h_alloc_unbound(struct xenif *xi, uint32_t domid,
-	uint32_t remote_domid)
+static int h_alloc_unbound(
+	struct xenif *xi, uint32_t domid, uint32_t remote_domid)
 {
-	struct evtchn_alloc_unbound a = { 0 };
+	struct evtchn_alloc_unbound a = {0};
 	long rc;
 
 	if (domid >= DOMID_FIRST_RESERVED ||

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "xenif_priv.h"
-#include "xen.h"
 #include "domctl.h"
+#include "xen.h"
+#include "xenif_priv.h"
 
 static enum xenif_backend pick_backend(void)
 {
@@ -111,8 +111,8 @@ int xenif_evtchn_fd(const struct xenif_evtchn *xe)
 	return xe->xi->ops->evtchn_fd(xe);
 }
 
-int xenif_evtchn_bind_interdomain(struct xenif_evtchn *xe, uint32_t domid,
-	uint32_t remote_port)
+int xenif_evtchn_bind_interdomain(
+	struct xenif_evtchn *xe, uint32_t domid, uint32_t remote_port)
 {
 	return xe->xi->ops->evtchn_bind_interdomain(xe, domid, remote_port);
 }
@@ -240,8 +240,8 @@ void xenif_dominfo_decode_flags(struct xenif_dominfo *info)
 	info->running = (f & XEN_DOMINF_running) != 0;
 	info->blocked = (f & XEN_DOMINF_blocked) != 0;
 	info->hvm = (f & XEN_DOMINF_hvm_guest) != 0;
-	info->shutdown_reason = (f >> XEN_DOMINF_shutdownshift) &
-		XEN_DOMINF_shutdownmask;
+	info->shutdown_reason =
+		(f >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
 }
 
 int xenif_domain_getinfo(struct xenif *xi, uint32_t first, unsigned int max,
@@ -256,8 +256,8 @@ int xenif_domain_getinfo(struct xenif *xi, uint32_t first, unsigned int max,
 	return xi->ops->domain_getinfo(xi, first, max, out);
 }
 
-int xenif_domain_info(struct xenif *xi, uint32_t domid,
-	struct xenif_dominfo *out)
+int xenif_domain_info(
+	struct xenif *xi, uint32_t domid, struct xenif_dominfo *out)
 {
 	int rc = xenif_domain_getinfo(xi, domid, 1, out);
 
@@ -270,8 +270,8 @@ int xenif_domain_info(struct xenif *xi, uint32_t domid,
 	return 0;
 }
 
-int xenif_domain_create(struct xenif *xi, struct xenif_domain_config *cfg,
-	uint32_t *domid)
+int xenif_domain_create(
+	struct xenif *xi, struct xenif_domain_config *cfg, uint32_t *domid)
 {
 	if (cfg == NULL || domid == NULL) {
 		return -EINVAL;
@@ -294,20 +294,19 @@ int xenif_domain_unpause(struct xenif *xi, uint32_t domid)
 	return xi->ops->domain_unpause(xi, domid);
 }
 
-int xenif_domain_set_max_mem(struct xenif *xi, uint32_t domid,
-	uint64_t max_kb)
+int xenif_domain_set_max_mem(struct xenif *xi, uint32_t domid, uint64_t max_kb)
 {
 	return xi->ops->domain_set_max_mem(xi, domid, max_kb);
 }
 
-int xenif_hvm_param_set(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t value)
+int xenif_hvm_param_set(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t value)
 {
 	return xi->ops->hvm_param_set(xi, domid, index, value);
 }
 
-int xenif_hvm_param_get(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t *value)
+int xenif_hvm_param_get(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t *value)
 {
 	if (value == NULL) {
 		return -EINVAL;
@@ -315,8 +314,8 @@ int xenif_hvm_param_get(struct xenif *xi, uint32_t domid, uint32_t index,
 	return xi->ops->hvm_param_get(xi, domid, index, value);
 }
 
-int xenif_evtchn_alloc_unbound(struct xenif *xi, uint32_t domid,
-	uint32_t remote_domid)
+int xenif_evtchn_alloc_unbound(
+	struct xenif *xi, uint32_t domid, uint32_t remote_domid)
 {
 	return xi->ops->evtchn_alloc_unbound(xi, domid, remote_domid);
 }

@@ -55,8 +55,8 @@ void xenif_evtchn_close(struct xenif_evtchn *xe);
 /** Readable (poll/libevent) when xenif_evtchn_pending() may have a port. */
 int xenif_evtchn_fd(const struct xenif_evtchn *xe);
 /** Bind to (domid, remote_port); returns the local port. */
-int xenif_evtchn_bind_interdomain(struct xenif_evtchn *xe, uint32_t domid,
-	uint32_t remote_port);
+int xenif_evtchn_bind_interdomain(
+	struct xenif_evtchn *xe, uint32_t domid, uint32_t remote_port);
 /** Allocate an unbound local port that remote_domid may bind. */
 int xenif_evtchn_bind_unbound(struct xenif_evtchn *xe, uint32_t remote_domid);
 /** Bind a virtual IRQ (VIRQ_DOM_EXC, ...); returns the local port. */
@@ -127,33 +127,32 @@ struct xenif_dominfo {
 int xenif_domain_getinfo(struct xenif *xi, uint32_t first, unsigned int max,
 	struct xenif_dominfo *out);
 /** One domain's record; -ESRCH when it does not exist. */
-int xenif_domain_info(struct xenif *xi, uint32_t domid,
-	struct xenif_dominfo *out);
+int xenif_domain_info(
+	struct xenif *xi, uint32_t domid, struct xenif_dominfo *out);
 
 struct xenif_domain_config {
-	uint32_t domid;           /* 0: let the hypervisor choose */
-	uint32_t max_vcpus;       /* 0: one */
-	uint64_t max_pages;       /* 0: the hypervisor's default */
-	uint32_t flags;           /* XEN_DOMCTL_CDF_* */
-	uint8_t handle[16];       /* all zero: a random one is made */
+	uint32_t domid;     /* 0: let the hypervisor choose */
+	uint32_t max_vcpus; /* 0: one */
+	uint64_t max_pages; /* 0: the hypervisor's default */
+	uint32_t flags;     /* XEN_DOMCTL_CDF_* */
+	uint8_t handle[16]; /* all zero: a random one is made */
 };
 /** Create a domain (paused); *domid receives its id. */
-int xenif_domain_create(struct xenif *xi, struct xenif_domain_config *cfg,
-	uint32_t *domid);
+int xenif_domain_create(
+	struct xenif *xi, struct xenif_domain_config *cfg, uint32_t *domid);
 int xenif_domain_destroy(struct xenif *xi, uint32_t domid);
 int xenif_domain_pause(struct xenif *xi, uint32_t domid);
 int xenif_domain_unpause(struct xenif *xi, uint32_t domid);
-int xenif_domain_set_max_mem(struct xenif *xi, uint32_t domid,
-	uint64_t max_kb);
-int xenif_hvm_param_set(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t value);
-int xenif_hvm_param_get(struct xenif *xi, uint32_t domid, uint32_t index,
-	uint64_t *value);
+int xenif_domain_set_max_mem(struct xenif *xi, uint32_t domid, uint64_t max_kb);
+int xenif_hvm_param_set(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t value);
+int xenif_hvm_param_get(
+	struct xenif *xi, uint32_t domid, uint32_t index, uint64_t *value);
 /**
  * Allocate an unbound port in domain domid that remote_domid may bind
  * (the toolstack's way to give a guest its store and console channels).
  */
-int xenif_evtchn_alloc_unbound(struct xenif *xi, uint32_t domid,
-	uint32_t remote_domid);
+int xenif_evtchn_alloc_unbound(
+	struct xenif *xi, uint32_t domid, uint32_t remote_domid);
 
 #endif

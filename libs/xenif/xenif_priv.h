@@ -22,10 +22,10 @@ struct xenif_ops {
 	int (*evtchn_open)(struct xenif_evtchn *xe);
 	void (*evtchn_close)(struct xenif_evtchn *xe);
 	int (*evtchn_fd)(const struct xenif_evtchn *xe);
-	int (*evtchn_bind_interdomain)(struct xenif_evtchn *xe, uint32_t domid,
-		uint32_t remote_port);
-	int (*evtchn_bind_unbound)(struct xenif_evtchn *xe,
-		uint32_t remote_domid);
+	int (*evtchn_bind_interdomain)(
+		struct xenif_evtchn *xe, uint32_t domid, uint32_t remote_port);
+	int (*evtchn_bind_unbound)(
+		struct xenif_evtchn *xe, uint32_t remote_domid);
 	int (*evtchn_bind_virq)(struct xenif_evtchn *xe, unsigned int virq);
 	int (*evtchn_unbind)(struct xenif_evtchn *xe, uint32_t port);
 	int (*evtchn_notify)(struct xenif_evtchn *xe, uint32_t port);
@@ -36,8 +36,8 @@ struct xenif_ops {
 	void (*gnttab_close)(struct xenif_gnttab *xg);
 	void *(*gnttab_map)(struct xenif_gnttab *xg, uint32_t domid,
 		const uint32_t *refs, uint32_t count, int prot);
-	int (*gnttab_unmap)(struct xenif_gnttab *xg, void *addr,
-		uint32_t count);
+	int (*gnttab_unmap)(
+		struct xenif_gnttab *xg, void *addr, uint32_t count);
 
 	void *(*foreign_map)(struct xenif *xi, uint32_t domid, int prot,
 		const uint64_t *gfns, size_t count, int *errs);
@@ -54,14 +54,14 @@ struct xenif_ops {
 	int (*domain_destroy)(struct xenif *xi, uint32_t domid);
 	int (*domain_pause)(struct xenif *xi, uint32_t domid);
 	int (*domain_unpause)(struct xenif *xi, uint32_t domid);
-	int (*domain_set_max_mem)(struct xenif *xi, uint32_t domid,
-		uint64_t max_kb);
+	int (*domain_set_max_mem)(
+		struct xenif *xi, uint32_t domid, uint64_t max_kb);
 	int (*hvm_param_set)(struct xenif *xi, uint32_t domid, uint32_t index,
 		uint64_t value);
 	int (*hvm_param_get)(struct xenif *xi, uint32_t domid, uint32_t index,
 		uint64_t *value);
-	int (*evtchn_alloc_unbound)(struct xenif *xi, uint32_t domid,
-		uint32_t remote_domid);
+	int (*evtchn_alloc_unbound)(
+		struct xenif *xi, uint32_t domid, uint32_t remote_domid);
 };
 
 struct xenif {

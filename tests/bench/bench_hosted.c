@@ -45,16 +45,16 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		fprintf(stderr, "bench_hosted: " __VA_ARGS__);                \
-		fputc('\n', stderr);                                          \
-		exit(1);                                                      \
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		fprintf(stderr, "bench_hosted: " __VA_ARGS__);                 \
+		fputc('\n', stderr);                                           \
+		exit(1);                                                       \
 	} while (0)
 
 static uint32_t create(struct xenif *xi, uint8_t handle[16], uint64_t pages)
 {
-	struct xenif_domain_config cfg = { .max_pages = pages };
+	struct xenif_domain_config cfg = {.max_pages = pages};
 	uint32_t domid;
 	int rc = xenif_domain_create(xi, &cfg, &domid);
 
@@ -174,7 +174,8 @@ static void bench_roundtrip(struct xht_daemon *d, struct xenif *xi)
 	free(t);
 }
 
-/* ---- grant map + unmap ---------------------------------------------------- */
+/* ---- grant map + unmap ----------------------------------------------------
+ */
 
 struct gr {
 	int to_parent[2];
@@ -252,8 +253,8 @@ static void bench_grants(struct xht_daemon *d, struct xenif *xi)
 		n / ((t1 - t0) / 1e9), (t1 - t0) / 1e3 / n);
 	t0 = now_ns();
 	for (i = 0; i < n / 16; i++) {
-		p = xenif_gnttab_map(xg, domid, refs, GRANT_PAGES,
-			PROT_READ | PROT_WRITE);
+		p = xenif_gnttab_map(
+			xg, domid, refs, GRANT_PAGES, PROT_READ | PROT_WRITE);
 		if (p == NULL || xenif_gnttab_unmap(xg, p, GRANT_PAGES) != 0) {
 			FAIL("batch map");
 		}
@@ -261,13 +262,15 @@ static void bench_grants(struct xht_daemon *d, struct xenif *xi)
 	t1 = now_ns();
 	printf("grant map + unmap, 16 pages at once: %.0f pages per second\n",
 		(n / 16) * 16.0 / ((t1 - t0) / 1e9));
-	if (write(g.to_guest[1], "x", 1) != 1 || xht_wait_child(pid, 10000) != 0) {
+	if (write(g.to_guest[1], "x", 1) != 1 ||
+		xht_wait_child(pid, 10000) != 0) {
 		FAIL("granter exit");
 	}
 	xenif_gnttab_close(xg);
 }
 
-/* ---- domains ------------------------------------------------------------------ */
+/* ---- domains
+ * ------------------------------------------------------------------ */
 
 static void bench_domains(struct xht_daemon *d, struct xenif *xi)
 {
@@ -299,8 +302,8 @@ static void bench_domains(struct xht_daemon *d, struct xenif *xi)
 	for (i = 0; i < many; i++) {
 		ids[i] = create(xi, NULL, 32);
 		port = xenif_evtchn_alloc_unbound(xi, ids[i], 0);
-		if (port <= 0 || xenif_evtchn_bind_interdomain(xe, ids[i],
-				      (uint32_t)port) <= 0) {
+		if (port <= 0 || xenif_evtchn_bind_interdomain(
+					 xe, ids[i], (uint32_t)port) <= 0) {
 			FAIL("channel");
 		}
 	}
@@ -320,7 +323,7 @@ static void bench_domains(struct xht_daemon *d, struct xenif *xi)
 
 int main(int argc, char **argv)
 {
-	static const char *const args[] = { "--max-domains", "2000", NULL };
+	static const char *const args[] = {"--max-domains", "2000", NULL};
 	struct xht_daemon *d;
 	struct xenif *xi;
 

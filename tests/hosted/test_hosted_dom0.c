@@ -20,64 +20,23 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "harness.h"
-#include "xenif.h"
-#include "xen.h"
+#include "fixture.h"
 #include "hvm/dm_op.h"
 #include "hvm/params.h"
-
-struct fixture {
-	struct xht_daemon *d;
-	struct xenif *xi;
-};
+#include "xen.h"
+#include "xenif.h"
 
 static int setup(void **state)
 {
-	static const char *const args[] = { "--max-domains", "1100", NULL };
-	struct fixture *f = calloc(1, sizeof(*f));
+	static const char *const args[] = {"--max-domains", "1100", NULL};
 
-	assert_non_null(f);
-	f->d = xht_start(args);
-	assert_non_null(f->d);
-	f->xi = xenif_open(XENIF_HOSTED, f->d->sock);
-	assert_non_null(f->xi);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	bool alive = xht_running(f->d);
-
-	xenif_close(f->xi);
-	if (!alive) {
-		xht_print_log(f->d);
-	}
-	assert_int_equal(xht_stop(f->d), 0);
-	free(f);
-	assert_true(alive);
-	return 0;
-}
-
-static int wait_port(struct xenif_evtchn *xe, int timeout_ms)
-{
-	struct pollfd p = { .fd = xenif_evtchn_fd(xe), .events = POLLIN };
-	int port = xenif_evtchn_pending(xe);
-
-	if (port >= 0) {
-		return port;
-	}
-	if (poll(&p, 1, timeout_ms) <= 0) {
-		return -1;
-	}
-	return xenif_evtchn_pending(xe);
+	return xhf_start(state, args);
 }
 
 static void test_created_domain_is_listed_paused_and_destroyable(void **state)
 {
-	struct fixture *f = *state;
-	struct xenif_domain_config cfg = { .max_pages = 64 };
+	struct xhf *f = *state;
+	struct xenif_domain_config cfg = {.max_pages = 64};
 	struct xenif_dominfo info;
 	uint32_t domid;
 
@@ -92,13 +51,14 @@ static void test_created_domain_is_listed_paused_and_destroyable(void **state)
 	assert_int_equal(xenif_domain_info(f->xi, domid, &info), 0);
 	assert_false(info.paused);
 	assert_int_equal(xenif_domain_unpause(f->xi, domid), -EINVAL);
-	assert_int_equal(xenif_hvm_param_set(f->xi, domid,
-				 HVM_PARAM_STORE_PFN, 17), 0);
+	assert_int_equal(
+		xenif_hvm_param_set(f->xi, domid, HVM_PARAM_STORE_PFN, 17), 0);
 	{
 		uint64_t v = 0;
 
-		assert_int_equal(xenif_hvm_param_get(f->xi, domid,
-					 HVM_PARAM_STORE_PFN, &v), 0);
+		assert_int_equal(xenif_hvm_param_get(
+					 f->xi, domid, HVM_PARAM_STORE_PFN, &v),
+			0);
 		assert_int_equal(v, 17);
 	}
 	assert_int_equal(xenif_domain_destroy(f->xi, domid), 0);
@@ -108,7 +68,7 @@ static void test_created_domain_is_listed_paused_and_destroyable(void **state)
 
 static void test_dom0_handles_exchange_events_and_unmask(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_evtchn *a = xenif_evtchn_open(f->xi);
 	struct xenif_evtchn *b = xenif_evtchn_open(f->xi);
 	int pa, pb, p;
@@ -120,15 +80,15 @@ static void test_dom0_handles_exchange_events_and_unmask(void **state)
 	pb = xenif_evtchn_bind_interdomain(b, 0, (uint32_t)pa);
 	assert_true(pb > 0);
 	/* Binding marks the new local end pending, as Xen does. */
-	assert_int_equal(wait_port(b, 2000), pb);
+	assert_int_equal(xhf_wait_port(b, 2000), pb);
 	assert_int_equal(xenif_evtchn_unmask(b, (uint32_t)pb), 0);
 	assert_int_equal(xenif_evtchn_notify(b, (uint32_t)pb), 0);
-	assert_int_equal(wait_port(a, 2000), pa);
+	assert_int_equal(xhf_wait_port(a, 2000), pa);
 	/* Masked until unmasked: a second notify is not reported yet. */
 	assert_int_equal(xenif_evtchn_notify(b, (uint32_t)pb), 0);
-	assert_int_equal(wait_port(a, 100), -1);
+	assert_int_equal(xhf_wait_port(a, 100), -1);
 	assert_int_equal(xenif_evtchn_unmask(a, (uint32_t)pa), 0);
-	p = wait_port(a, 2000);
+	p = xhf_wait_port(a, 2000);
 	assert_int_equal(p, pa);
 	assert_int_equal(xenif_evtchn_unmask(a, (uint32_t)pa), 0);
 	/* Closing one end leaves the other unbound: a notify goes nowhere. */
@@ -141,9 +101,9 @@ static void test_dom0_handles_exchange_events_and_unmask(void **state)
 
 static void test_virq_dom_exc_reports_destruction(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
-	struct xenif_domain_config cfg = { 0 };
+	struct xenif_domain_config cfg = {0};
 	uint32_t domid;
 	int port;
 
@@ -154,13 +114,13 @@ static void test_virq_dom_exc_reports_destruction(void **state)
 	{
 		struct xenif_evtchn *other = xenif_evtchn_open(f->xi);
 
-		assert_int_equal(xenif_evtchn_bind_virq(other, VIRQ_DOM_EXC),
-			-EEXIST);
+		assert_int_equal(
+			xenif_evtchn_bind_virq(other, VIRQ_DOM_EXC), -EEXIST);
 		xenif_evtchn_close(other);
 	}
 	assert_int_equal(xenif_domain_create(f->xi, &cfg, &domid), 0);
 	assert_int_equal(xenif_domain_destroy(f->xi, domid), 0);
-	assert_int_equal(wait_port(xe, 2000), port);
+	assert_int_equal(xhf_wait_port(xe, 2000), port);
 	assert_int_equal(xenif_evtchn_unmask(xe, (uint32_t)port), 0);
 	xenif_evtchn_close(xe);
 	/* The handle's ports went with it: the VIRQ can be bound again. */
@@ -172,7 +132,7 @@ static void test_virq_dom_exc_reports_destruction(void **state)
 static int dmop_create_server(struct xenif *xi, uint32_t domid)
 {
 	struct xen_dm_op op;
-	struct xenif_dmop_buf buf = { &op, sizeof(op) };
+	struct xenif_dmop_buf buf = {&op, sizeof(op)};
 
 	memset(&op, 0, sizeof(op));
 	op.op = XEN_DMOP_create_ioreq_server;
@@ -181,8 +141,8 @@ static int dmop_create_server(struct xenif *xi, uint32_t domid)
 
 static void test_restricted_handle_is_refused_on_other_domains(void **state)
 {
-	struct fixture *f = *state;
-	struct xenif_domain_config cfg = { 0 };
+	struct xhf *f = *state;
+	struct xenif_domain_config cfg = {0};
 	struct xenif_dominfo info;
 	struct xenif *dm;
 	uint32_t a, b;
@@ -215,16 +175,16 @@ static void test_restricted_handle_is_refused_on_other_domains(void **state)
 static void test_foreign_map_sees_what_dom0_wrote_and_checks_frames(
 	void **state)
 {
-	struct fixture *f = *state;
-	struct xenif_domain_config cfg = { .max_pages = 16 };
-	uint64_t gfns[3] = { 3, 3, 9999 };
+	struct xhf *f = *state;
+	struct xenif_domain_config cfg = {.max_pages = 16};
+	uint64_t gfns[3] = {3, 3, 9999};
 	int errs[3];
 	uint8_t *p;
 	uint32_t domid;
 
 	assert_int_equal(xenif_domain_create(f->xi, &cfg, &domid), 0);
-	p = xenif_foreign_map(f->xi, domid, PROT_READ | PROT_WRITE, gfns, 3,
-		errs);
+	p = xenif_foreign_map(
+		f->xi, domid, PROT_READ | PROT_WRITE, gfns, 3, errs);
 	assert_non_null(p);
 	assert_int_equal(errs[0], 0);
 	assert_int_equal(errs[1], 0);
@@ -238,7 +198,7 @@ static void test_foreign_map_sees_what_dom0_wrote_and_checks_frames(
 
 static void test_thousand_domains_with_channels_leave_no_leaks(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	enum { N = 1000 };
 	struct xenif_domain_config cfg;
 	struct xenif_evtchn *xe;
@@ -260,12 +220,12 @@ static void test_thousand_domains_with_channels_leave_no_leaks(void **state)
 	for (i = 0; i < N; i++) {
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.max_pages = 32;
-		assert_int_equal(xenif_domain_create(f->xi, &cfg, &domids[i]),
-			0);
+		assert_int_equal(
+			xenif_domain_create(f->xi, &cfg, &domids[i]), 0);
 		guest_port = xenif_evtchn_alloc_unbound(f->xi, domids[i], 0);
 		assert_true(guest_port > 0);
-		local = xenif_evtchn_bind_interdomain(xe, domids[i],
-			(uint32_t)guest_port);
+		local = xenif_evtchn_bind_interdomain(
+			xe, domids[i], (uint32_t)guest_port);
 		assert_true(local > 0);
 	}
 	all = calloc(N + 8, sizeof(*all));
@@ -299,21 +259,22 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_created_domain_is_listed_paused_and_destroyable,
-			setup, teardown),
+			setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_dom0_handles_exchange_events_and_unmask, setup,
-			teardown),
+			xhf_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_virq_dom_exc_reports_destruction, setup, teardown),
+			test_virq_dom_exc_reports_destruction, setup,
+			xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_restricted_handle_is_refused_on_other_domains,
-			setup, teardown),
+			setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_foreign_map_sees_what_dom0_wrote_and_checks_frames,
-			setup, teardown),
+			setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_thousand_domains_with_channels_leave_no_leaks,
-			setup, teardown),
+			setup, xhf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,82 +27,30 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "harness.h"
+#include "fixture.h"
 #include "hguest.h"
+#include "sched.h"
+#include "xen.h"
 #include "xenif.h"
 #include "xh_proto.h"
-#include "xen.h"
-#include "sched.h"
 
 #define WAIT_MS 10000
 
-struct fixture {
-	struct xht_daemon *d;
-	struct xenif *xi;
-};
-
-static int start(void **state, const char *const *args)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->d = xht_start(args);
-	assert_non_null(f->d);
-	f->xi = xenif_open(XENIF_HOSTED, f->d->sock);
-	assert_non_null(f->xi);
-	*state = f;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	return start(state, NULL);
-}
-
 static int setup_keep_dead(void **state)
 {
-	static const char *const args[] = { "--keep-dead", NULL };
+	static const char *const args[] = {"--keep-dead", NULL};
 
-	return start(state, args);
+	return xhf_start(state, args);
 }
 
-static int teardown(void **state)
+static uint32_t new_domain(struct xhf *f, uint8_t handle[16])
 {
-	struct fixture *f = *state;
-	bool alive = xht_running(f->d);
-
-	xenif_close(f->xi);
-	if (!alive) {
-		xht_print_log(f->d);
-	}
-	assert_int_equal(xht_stop(f->d), 0);
-	free(f);
-	assert_true(alive);
-	return 0;
-}
-
-static uint32_t new_domain(struct fixture *f, uint8_t handle[16])
-{
-	struct xenif_domain_config cfg = { .max_pages = 64 };
+	struct xenif_domain_config cfg = {.max_pages = 64};
 	uint32_t domid;
 
 	assert_int_equal(xenif_domain_create(f->xi, &cfg, &domid), 0);
 	memcpy(handle, cfg.handle, 16);
 	return domid;
-}
-
-static int wait_port(struct xenif_evtchn *xe, int timeout_ms)
-{
-	struct pollfd p = { .fd = xenif_evtchn_fd(xe), .events = POLLIN };
-	int port = xenif_evtchn_pending(xe);
-
-	if (port >= 0) {
-		return port;
-	}
-	if (poll(&p, 1, timeout_ms) <= 0) {
-		return -1;
-	}
-	return xenif_evtchn_pending(xe);
 }
 
 /* ---- ping-pong ----------------------------------------------------------- */
@@ -164,10 +112,9 @@ static int guest_pinger(void *arg)
 	return 0;
 }
 
-static void test_two_guests_ping_pong_over_an_interdomain_channel(
-	void **state)
+static void test_two_guests_ping_pong_over_an_interdomain_channel(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	uint8_t ha[16], hb[16];
 	uint32_t a = new_domain(f, ha), b = new_domain(f, hb);
 	struct pingpong pa, pb;
@@ -231,7 +178,8 @@ static int guest_granter(void *arg)
 	}
 	page = hg_gfn_to_ptr(hg, (uint64_t)gfn);
 	memcpy(page, guest_text, sizeof(guest_text));
-	if (hg_grant_access(hg, (grant_ref_t)rw, 0, (uint64_t)gfn, false) != 0 ||
+	if (hg_grant_access(hg, (grant_ref_t)rw, 0, (uint64_t)gfn, false) !=
+			0 ||
 		hg_grant_access(hg, (grant_ref_t)ro, 0, (uint64_t)gfn, true) !=
 			0) {
 		return 32;
@@ -277,10 +225,9 @@ static int guest_granter(void *arg)
 	return 0;
 }
 
-static void test_dom0_maps_a_granted_page_read_write_and_read_only(
-	void **state)
+static void test_dom0_maps_a_granted_page_read_write_and_read_only(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_gnttab *xg = xenif_gnttab_open(f->xi);
 	struct grant_test t;
 	struct grant_info gi;
@@ -302,8 +249,8 @@ static void test_dom0_maps_a_granted_page_read_write_and_read_only(
 	ro = xenif_gnttab_map(xg, domid, &gi.ro, 1, PROT_READ);
 	assert_non_null(ro);
 	/* A read-only grant cannot be mapped writable... */
-	assert_null(xenif_gnttab_map(xg, domid, &gi.ro, 1,
-		PROT_READ | PROT_WRITE));
+	assert_null(
+		xenif_gnttab_map(xg, domid, &gi.ro, 1, PROT_READ | PROT_WRITE));
 	/* ...nor can its read-only mapping be made writable. */
 	assert_int_equal(mprotect(ro, 4096, PROT_READ | PROT_WRITE), -1);
 	assert_int_equal(errno, EACCES);
@@ -376,7 +323,7 @@ static int guest_blocker(void *arg)
 
 static void test_blocked_guest_waits_for_dom0s_event(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
 	struct block_test t;
 	uint8_t h[16];
@@ -404,7 +351,8 @@ static void test_blocked_guest_waits_for_dom0s_event(void **state)
 	close(t.to_parent[1]);
 }
 
-/* ---- pause, death, bad clients --------------------------------------------- */
+/* ---- pause, death, bad clients ---------------------------------------------
+ */
 
 static int guest_marker(void *arg)
 {
@@ -425,7 +373,7 @@ static int guest_marker(void *arg)
 
 static void test_paused_guest_runs_only_when_unpaused(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct pollfd p;
 	struct xenif_dominfo info;
 	uint8_t h[16];
@@ -465,10 +413,9 @@ static int guest_exits(void *arg)
 	return 0;
 }
 
-static void test_guest_exit_gives_virq_dom_exc_and_the_domain_goes(
-	void **state)
+static void test_guest_exit_gives_virq_dom_exc_and_the_domain_goes(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
 	struct xenif_dominfo info;
 	uint8_t h[16];
@@ -482,7 +429,7 @@ static void test_guest_exit_gives_virq_dom_exc_and_the_domain_goes(
 	g = xht_spawn_guest(f->d, domid, h, guest_exits, NULL);
 	assert_int_equal(xenif_domain_unpause(f->xi, domid), 0);
 	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
-	assert_int_equal(wait_port(xe, WAIT_MS), virq);
+	assert_int_equal(xhf_wait_port(xe, WAIT_MS), virq);
 	assert_int_equal(xenif_domain_info(f->xi, domid, &info), -ESRCH);
 	xenif_evtchn_close(xe);
 }
@@ -501,7 +448,7 @@ static int raw_connect(const char *path)
 
 static void test_wrong_handles_and_garbage_are_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_dominfo info;
 	struct xh_msg m, r;
 	uint8_t h[16], bad[16];
@@ -533,7 +480,8 @@ static void test_wrong_handles_and_garbage_are_refused(void **state)
 	assert_int_equal(recv(fd, &r, sizeof(r), 0), (ssize_t)sizeof(r));
 	assert_int_equal(r.ret, -EPERM);
 	/* Garbage closes the connection. */
-	assert_int_equal(send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(
+		send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
 	assert_int_equal(recv(fd, &r, sizeof(r), 0), 0);
 	close(fd);
 	assert_int_equal(xenif_domain_info(f->xi, domid, &info), 0);
@@ -600,7 +548,7 @@ static int guest_fuzzer(void *arg)
 static void test_random_hypercalls_from_a_guest_leave_the_host_working(
 	void **state)
 {
-	struct fixture *f = *state;
+	struct xhf *f = *state;
 	struct xenif_dominfo info;
 	uint8_t h[16], h2[16];
 	uint32_t domid = new_domain(f, h), other;
@@ -629,25 +577,25 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_two_guests_ping_pong_over_an_interdomain_channel,
-			setup, teardown),
+			xhf_setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_dom0_maps_a_granted_page_read_write_and_read_only,
-			setup, teardown),
+			xhf_setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_blocked_guest_waits_for_dom0s_event, setup,
-			teardown),
+			test_blocked_guest_waits_for_dom0s_event, xhf_setup,
+			xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_paused_guest_runs_only_when_unpaused,
-			setup_keep_dead, teardown),
+			setup_keep_dead, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_guest_exit_gives_virq_dom_exc_and_the_domain_goes,
-			setup, teardown),
+			xhf_setup, xhf_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_wrong_handles_and_garbage_are_refused, setup,
-			teardown),
+			test_wrong_handles_and_garbage_are_refused, xhf_setup,
+			xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_random_hypercalls_from_a_guest_leave_the_host_working,
-			setup, teardown),
+			xhf_setup, xhf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,10 +5,9 @@
  * Guest output is buffered per line and bounded so a guest cannot flood
  * the log with one endless line.
  */
-#include "xen/hypercall.h"
-
 #include "xen/arch/arch.h"
 #include "xen/guest_access.h"
+#include "xen/hypercall.h"
 
 #define CONSOLE_LINE 256
 #define CONSOLE_WRITE_MAX (1u << 16)
@@ -89,8 +88,8 @@ static void console_put(domid_t domid, const char *s, size_t len)
 	}
 }
 
-long do_console_io(struct vcpu *v, unsigned int cmd, unsigned int count,
-	uint64_t buffer)
+long do_console_io(
+	struct vcpu *v, unsigned int cmd, unsigned int count, uint64_t buffer)
 {
 	char chunk[128];
 	unsigned int done = 0, n;

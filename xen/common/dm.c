@@ -20,16 +20,17 @@
  */
 #include "xen/dm.h"
 
+#include "hvm/hvm_op.h"
+#include "hvm/ioreq.h"
 #include "xen/arch/arch.h"
 #include "xen/guest_access.h"
 #include "xen/hypercall.h"
-#include "hvm/hvm_op.h"
-#include "hvm/ioreq.h"
 
-_Static_assert(MAX_IOREQ_SERVERS * DM_PAGES_PER_IOREQ_SERVER ==
-	DM_IOREQ_PAGES, "DM_IOREQ_PAGES covers every server's pages");
+_Static_assert(MAX_IOREQ_SERVERS *DM_PAGES_PER_IOREQ_SERVER == DM_IOREQ_PAGES,
+	"DM_IOREQ_PAGES covers every server's pages");
 _Static_assert(sizeof(struct xen_dm_op_remote_shutdown) <=
-	sizeof(((struct xen_dm_op *)NULL)->u), "remote_shutdown fits xen_dm_op.u");
+		       sizeof(((struct xen_dm_op *)NULL)->u),
+	"remote_shutdown fits xen_dm_op.u");
 _Static_assert(sizeof(struct ioreq) * MAX_VCPUS_PER_DOMAIN <= PAGE_SIZE,
 	"one ioreq slot per vCPU fits the shared_iopage");
 
@@ -57,21 +58,21 @@ struct dm_ioreq_server {
 	ioservid_t id;
 	domid_t emulator;
 	bool enabled;
-	bool pages_ready;           /* pages cleared for the emulator */
-	uint8_t handle_bufioreq;    /* HVM_IOREQSRV_BUFIOREQ_* */
+	bool pages_ready;        /* pages cleared for the emulator */
+	uint8_t handle_bufioreq; /* HVM_IOREQSRV_BUFIOREQ_* */
 	struct dm_rangeset range[DM_NR_RANGE_TYPES];
 };
 
 struct dm_state {
 	struct dm_ioreq_server *server[MAX_IOREQ_SERVERS];
-	uint16_t isa_irq_level;                       /* bit n: IRQ n high */
-	uint8_t pci_intx_level[DM_NR_PCI_DEVICES];    /* bit n: INTx n high */
-	uint8_t pci_link_route[DM_NR_PCI_LINKS];      /* ISA IRQ, 0 = none */
+	uint16_t isa_irq_level;                    /* bit n: IRQ n high */
+	uint8_t pci_intx_level[DM_NR_PCI_DEVICES]; /* bit n: INTx n high */
+	uint8_t pci_link_route[DM_NR_PCI_LINKS];   /* ISA IRQ, 0 = none */
 	uint64_t modified_pages;
 	struct dm_audit_counters audit;
 	struct dm_audit_record ring[DM_AUDIT_RING];
-	unsigned int ring_next;                       /* next slot to fill */
-	unsigned int ring_count;                      /* records kept */
+	unsigned int ring_next;  /* next slot to fill */
+	unsigned int ring_count; /* records kept */
 };
 
 static struct dm_audit_counters dm_audit_total;
@@ -94,23 +95,20 @@ static const uint8_t dm_op_size[] = {
 		sizeof(struct xen_dm_op_set_ioreq_server_state),
 	[XEN_DMOP_destroy_ioreq_server] =
 		sizeof(struct xen_dm_op_destroy_ioreq_server),
-	[XEN_DMOP_track_dirty_vram] =
-		sizeof(struct xen_dm_op_track_dirty_vram),
+	[XEN_DMOP_track_dirty_vram] = sizeof(struct xen_dm_op_track_dirty_vram),
 	[XEN_DMOP_set_pci_intx_level] =
 		sizeof(struct xen_dm_op_set_pci_intx_level),
 	[XEN_DMOP_set_isa_irq_level] =
 		sizeof(struct xen_dm_op_set_isa_irq_level),
 	[XEN_DMOP_set_pci_link_route] =
 		sizeof(struct xen_dm_op_set_pci_link_route),
-	[XEN_DMOP_modified_memory] =
-		sizeof(struct xen_dm_op_modified_memory),
+	[XEN_DMOP_modified_memory] = sizeof(struct xen_dm_op_modified_memory),
 	[XEN_DMOP_set_mem_type] = sizeof(struct xen_dm_op_set_mem_type),
 	[XEN_DMOP_inject_event] = sizeof(struct xen_dm_op_inject_event),
 	[XEN_DMOP_inject_msi] = sizeof(struct xen_dm_op_inject_msi),
 	[XEN_DMOP_map_mem_type_to_ioreq_server] =
 		sizeof(struct xen_dm_op_map_mem_type_to_ioreq_server),
-	[XEN_DMOP_remote_shutdown] =
-		sizeof(struct xen_dm_op_remote_shutdown),
+	[XEN_DMOP_remote_shutdown] = sizeof(struct xen_dm_op_remote_shutdown),
 };
 
 /* ---- per-domain state ------------------------------------------------ */
@@ -150,8 +148,8 @@ static struct dm_state *dm_state_get(struct domain *d)
 
 /* ---- range sets ------------------------------------------------------ */
 
-static bool rangeset_overlaps(const struct dm_rangeset *rs, uint64_t s,
-	uint64_t e)
+static bool rangeset_overlaps(
+	const struct dm_rangeset *rs, uint64_t s, uint64_t e)
 {
 	unsigned int i;
 
@@ -164,8 +162,7 @@ static bool rangeset_overlaps(const struct dm_rangeset *rs, uint64_t s,
 }
 
 /** Index of the range holding all of [s, e], or -1. */
-static int rangeset_find(const struct dm_rangeset *rs, uint64_t s,
-	uint64_t e)
+static int rangeset_find(const struct dm_rangeset *rs, uint64_t s, uint64_t e)
 {
 	unsigned int i;
 
@@ -216,8 +213,8 @@ static int rangeset_add(struct dm_rangeset *rs, uint64_t s, uint64_t e)
 }
 
 /** Remove [s, e], which lies wholly in range i; may split it. */
-static int rangeset_remove(struct dm_rangeset *rs, unsigned int i,
-	uint64_t s, uint64_t e)
+static int rangeset_remove(
+	struct dm_rangeset *rs, unsigned int i, uint64_t s, uint64_t e)
 {
 	struct dm_io_range *r = &rs->r[i];
 
@@ -259,8 +256,8 @@ static int dm_buf_read(struct vcpu *v, const struct xen_dm_op_buf *buf,
 		addr + offset < addr) {
 		return -EFAULT;
 	}
-	return arch_copy_from_guest(v, dst, addr + offset, len) < 0 ?
-		-EFAULT : 0;
+	return arch_copy_from_guest(v, dst, addr + offset, len) < 0 ? -EFAULT
+								    : 0;
 }
 
 static int dm_buf_write(struct vcpu *v, const struct xen_dm_op_buf *buf,
@@ -272,23 +269,21 @@ static int dm_buf_write(struct vcpu *v, const struct xen_dm_op_buf *buf,
 		addr + offset < addr) {
 		return -EFAULT;
 	}
-	return arch_copy_to_guest(v, addr + offset, src, len) < 0 ?
-		-EFAULT : 0;
+	return arch_copy_to_guest(v, addr + offset, src, len) < 0 ? -EFAULT : 0;
 }
 
 /* ---- ioreq servers --------------------------------------------------- */
 
 static void *dm_server_page(struct domain *d, unsigned int id, bool buffered)
 {
-	return arch_ioreq_page(d, id * DM_PAGES_PER_IOREQ_SERVER +
-		(buffered ? 1 : 0));
+	return arch_ioreq_page(
+		d, id * DM_PAGES_PER_IOREQ_SERVER + (buffered ? 1 : 0));
 }
 
-static uint64_t dm_server_gfn(struct domain *d, unsigned int id,
-	bool buffered)
+static uint64_t dm_server_gfn(struct domain *d, unsigned int id, bool buffered)
 {
-	return arch_ioreq_page_gfn(d, id * DM_PAGES_PER_IOREQ_SERVER +
-		(buffered ? 1 : 0));
+	return arch_ioreq_page_gfn(
+		d, id * DM_PAGES_PER_IOREQ_SERVER + (buffered ? 1 : 0));
 }
 
 static bool dm_server_has_bufioreq(const struct dm_ioreq_server *s)
@@ -332,8 +327,8 @@ static int dm_server_pages_init(struct domain *d, struct dm_ioreq_server *s)
 }
 
 /** Leave no request of a destroyed server behind for its successor. */
-static void dm_server_pages_clear(struct domain *d,
-	const struct dm_ioreq_server *s)
+static void dm_server_pages_clear(
+	struct domain *d, const struct dm_ioreq_server *s)
 {
 	void *page;
 
@@ -497,8 +492,8 @@ static int dm_destroy_server(struct vcpu *v, struct domain *d,
 
 /* ---- interrupt lines ------------------------------------------------- */
 
-static int dm_set_isa_irq_level(struct dm_state *dm,
-	const struct xen_dm_op_set_isa_irq_level *data)
+static int dm_set_isa_irq_level(
+	struct dm_state *dm, const struct xen_dm_op_set_isa_irq_level *data)
 {
 	if (data->isa_irq >= DM_NR_ISA_IRQS || data->level > 1) {
 		return -EINVAL;
@@ -506,13 +501,13 @@ static int dm_set_isa_irq_level(struct dm_state *dm,
 	if (data->level != 0) {
 		dm->isa_irq_level |= (uint16_t)(1u << data->isa_irq);
 	} else {
-		dm->isa_irq_level &= (uint16_t)~(1u << data->isa_irq);
+		dm->isa_irq_level &= (uint16_t) ~(1u << data->isa_irq);
 	}
 	return 0;
 }
 
-static int dm_set_pci_intx_level(struct dm_state *dm,
-	const struct xen_dm_op_set_pci_intx_level *data)
+static int dm_set_pci_intx_level(
+	struct dm_state *dm, const struct xen_dm_op_set_pci_intx_level *data)
 {
 	uint8_t bit;
 
@@ -530,8 +525,8 @@ static int dm_set_pci_intx_level(struct dm_state *dm,
 	return 0;
 }
 
-static int dm_set_pci_link_route(struct dm_state *dm,
-	const struct xen_dm_op_set_pci_link_route *data)
+static int dm_set_pci_link_route(
+	struct dm_state *dm, const struct xen_dm_op_set_pci_link_route *data)
 {
 	if (data->link >= DM_NR_PCI_LINKS || data->isa_irq >= DM_NR_ISA_IRQS) {
 		return -EINVAL;
@@ -578,8 +573,8 @@ static int dm_modified_memory(struct vcpu *v, struct domain *d,
 	return 0;
 }
 
-static int dm_set_mem_type(struct domain *d,
-	const struct xen_dm_op_set_mem_type *data)
+static int dm_set_mem_type(
+	struct domain *d, const struct xen_dm_op_set_mem_type *data)
 {
 	uint64_t last = data->first_pfn + data->nr - 1;
 
@@ -641,12 +636,12 @@ static long dm_op(struct vcpu *v, struct domain *d,
 		rc = dm_get_server_info(v, d, dm, &op.u.get_ioreq_server_info);
 		break;
 	case XEN_DMOP_map_io_range_to_ioreq_server:
-		rc = dm_map_range(v, dm, &op.u.map_io_range_to_ioreq_server,
-			true);
+		rc = dm_map_range(
+			v, dm, &op.u.map_io_range_to_ioreq_server, true);
 		break;
 	case XEN_DMOP_unmap_io_range_from_ioreq_server:
-		rc = dm_map_range(v, dm,
-			&op.u.unmap_io_range_from_ioreq_server, false);
+		rc = dm_map_range(
+			v, dm, &op.u.unmap_io_range_from_ioreq_server, false);
 		break;
 	case XEN_DMOP_set_ioreq_server_state:
 		rc = dm_set_server_state(v, dm, &op.u.set_ioreq_server_state);
@@ -672,8 +667,8 @@ static long dm_op(struct vcpu *v, struct domain *d,
 		rc = dm_set_pci_link_route(dm, &op.u.set_pci_link_route);
 		break;
 	case XEN_DMOP_modified_memory:
-		rc = dm_modified_memory(v, d, dm, buf, nr_bufs,
-			&op.u.modified_memory);
+		rc = dm_modified_memory(
+			v, d, dm, buf, nr_bufs, &op.u.modified_memory);
 		break;
 	case XEN_DMOP_set_mem_type:
 		const_op = false;
@@ -721,8 +716,7 @@ static uint32_t dm_peek_op(struct vcpu *v, const struct xen_dm_op_buf *buf)
 	return op;
 }
 
-static long dm_check_access(const struct domain *caller,
-	const struct domain *d)
+static long dm_check_access(const struct domain *caller, const struct domain *d)
 {
 	if (d == NULL) {
 		return -ESRCH;
@@ -806,8 +800,8 @@ static void dm_audit(const struct domain *caller, domid_t domid,
 	}
 }
 
-long do_dm_op(struct vcpu *v, domid_t domid, unsigned int nr_bufs,
-	uint64_t bufs)
+long do_dm_op(
+	struct vcpu *v, domid_t domid, unsigned int nr_bufs, uint64_t bufs)
 {
 	struct domain *caller = v->domain;
 	struct xen_dm_op_buf buf[DM_MAX_BUFS];
@@ -820,8 +814,8 @@ long do_dm_op(struct vcpu *v, domid_t domid, unsigned int nr_bufs,
 		rc = -ENODATA;
 	} else if (nr_bufs > DM_MAX_BUFS) {
 		rc = -E2BIG;
-	} else if (arch_copy_from_guest(v, buf, bufs,
-			   nr_bufs * sizeof(buf[0])) < 0) {
+	} else if (arch_copy_from_guest(
+			   v, buf, bufs, nr_bufs * sizeof(buf[0])) < 0) {
 		rc = -EFAULT;
 	} else {
 		op = dm_peek_op(v, &buf[0]);
@@ -843,8 +837,8 @@ long do_dm_op(struct vcpu *v, domid_t domid, unsigned int nr_bufs,
 
 /* ---- queries for the core and the tests ------------------------------ */
 
-unsigned int dm_audit_read(struct domain *d, struct dm_audit_record *out,
-	unsigned int max)
+unsigned int dm_audit_read(
+	struct domain *d, struct dm_audit_record *out, unsigned int max)
 {
 	const struct dm_state *dm = d != NULL ? d->dm : NULL;
 	unsigned int n, first, i;
@@ -875,8 +869,8 @@ void dm_audit_global(struct dm_audit_counters *out)
 	*out = dm_audit_total;
 }
 
-int dm_ioreq_server_get(struct domain *d, unsigned int id,
-	struct dm_ioreq_server_info *out)
+int dm_ioreq_server_get(
+	struct domain *d, unsigned int id, struct dm_ioreq_server_info *out)
 {
 	const struct dm_ioreq_server *s;
 	unsigned int t;
@@ -916,8 +910,8 @@ void *dm_ioreq_server_page(struct domain *d, unsigned int id, bool buffered)
 	return dm_server_page(d, id, buffered);
 }
 
-int dm_ioreq_server_for_range(struct domain *d, uint32_t type,
-	uint64_t addr, uint64_t size)
+int dm_ioreq_server_for_range(
+	struct domain *d, uint32_t type, uint64_t addr, uint64_t size)
 {
 	const struct dm_ioreq_server *s;
 	unsigned int i;
@@ -957,8 +951,7 @@ int dm_isa_irq_level(struct domain *d, unsigned int irq)
 	return (d->dm->isa_irq_level >> irq) & 1;
 }
 
-int dm_pci_intx_level(struct domain *d, unsigned int device,
-	unsigned int intx)
+int dm_pci_intx_level(struct domain *d, unsigned int device, unsigned int intx)
 {
 	if (device >= DM_NR_PCI_DEVICES || intx >= DM_NR_PCI_INTX) {
 		return -EINVAL;

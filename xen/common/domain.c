@@ -13,12 +13,12 @@
  */
 #include "xen/domain.h"
 
+#include "sched.h"
 #include "xen/arch/arch.h"
 #include "xen/event.h"
 #include "xen/gnttab.h"
 #include "xen/hypercall.h"
 #include "xen/sched_if.h"
-#include "sched.h"
 
 struct domain_limits domain_limits = {
 	.max_domains = 4096,
@@ -64,9 +64,10 @@ static int domid_pick(domid_t want, domid_t *out)
 	}
 	for (i = 1; i < DOMID_FIRST_RESERVED; i++) {
 		id = domid_rover;
-		domid_rover = (unsigned int)domid_rover + 1 >=
-				DOMID_FIRST_RESERVED ?
-			1 : (domid_t)(domid_rover + 1);
+		domid_rover =
+			(unsigned int)domid_rover + 1 >= DOMID_FIRST_RESERVED
+				? 1
+				: (domid_t)(domid_rover + 1);
 		if (domain_table[id] == NULL) {
 			*out = id;
 			return 0;
@@ -148,8 +149,8 @@ int domain_create(domid_t domid, uint32_t cdf, unsigned int max_vcpus,
 		d->vcpu[i]->run_state = VCPU_RUNNABLE;
 		d->vcpu[i]->processor = -1;
 	}
-	rc = arch_domain_create(d, domain_limits.max_grant_frames,
-		DM_IOREQ_PAGES);
+	rc = arch_domain_create(
+		d, domain_limits.max_grant_frames, DM_IOREQ_PAGES);
 	if (rc < 0) {
 		goto fail_vcpus;
 	}
@@ -440,8 +441,8 @@ void vcpu_mark_events_pending(struct vcpu *v)
 {
 	struct vcpu_info *vi = vcpu_info(v);
 
-	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1,
-		    __ATOMIC_SEQ_CST) == 0) {
+	if (__atomic_exchange_n(
+		    &vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0) {
 		vcpu_kick(v);
 	} else if (v->run_state == VCPU_BLOCKED && !v->polling) {
 		vcpu_unblock(v);

@@ -4,12 +4,12 @@
  * createdomain, destroydomain, pause/unpause, getdomaininfo, max_mem,
  * max_vcpus, setdomainhandle. The interface version must match.
  */
-#include "xen/hypercall.h"
+#include "domctl.h"
 
 #include "xen/arch/arch.h"
 #include "xen/guest_access.h"
+#include "xen/hypercall.h"
 #include "xen/sched_if.h"
-#include "domctl.h"
 
 void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
@@ -45,7 +45,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	if (d->is_shut_down) {
 		flags |= XEN_DOMINF_shutdown;
 		flags |= (d->shutdown_code & XEN_DOMINF_shutdownmask)
-			<< XEN_DOMINF_shutdownshift;
+			 << XEN_DOMINF_shutdownshift;
 	}
 	if (d->controller_pause_count > 0) {
 		flags |= XEN_DOMINF_paused;
@@ -59,12 +59,12 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	info->flags = flags;
 	info->tot_pages = d->tot_pages;
 	info->max_pages = d->max_pages;
-	info->shared_info_frame = d->shared_info != NULL ?
-		arch_shared_info_gfn(d) : 0;
+	info->shared_info_frame =
+		d->shared_info != NULL ? arch_shared_info_gfn(d) : 0;
 	info->cpu_time = cpu;
 	info->nr_online_vcpus = online;
-	info->max_vcpu_id = d->max_vcpus == 0 ? XEN_INVALID_MAX_VCPU_ID :
-		d->max_vcpus - 1;
+	info->max_vcpu_id =
+		d->max_vcpus == 0 ? XEN_INVALID_MAX_VCPU_ID : d->max_vcpus - 1;
 	memcpy(info->handle, d->handle, sizeof(info->handle));
 }
 
@@ -73,8 +73,8 @@ static long domctl_createdomain(struct xen_domctl *op)
 	struct domain *d;
 	domid_t want = op->domain;
 	uint32_t known = XEN_DOMCTL_CDF_hvm_guest | XEN_DOMCTL_CDF_hap |
-		XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_oos_off |
-		XEN_DOMCTL_CDF_xs_domain;
+			 XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_oos_off |
+			 XEN_DOMCTL_CDF_xs_domain;
 	int rc;
 
 	if (op->u.createdomain.flags & ~known) {
@@ -132,8 +132,9 @@ long do_domctl(struct vcpu *v, uint64_t arg)
 	case XEN_DOMCTL_max_mem:
 	case XEN_DOMCTL_max_vcpus:
 	case XEN_DOMCTL_setdomainhandle:
-		d = op.cmd == XEN_DOMCTL_destroydomain ?
-			domain_get_any(op.domain) : domain_get(op.domain);
+		d = op.cmd == XEN_DOMCTL_destroydomain
+			    ? domain_get_any(op.domain)
+			    : domain_get(op.domain);
 		if (d == NULL) {
 			rc = -ESRCH;
 			break;
@@ -154,14 +155,15 @@ long do_domctl(struct vcpu *v, uint64_t arg)
 			rc = domain_unpause_by_controller(d);
 			break;
 		case XEN_DOMCTL_max_mem:
-			rc = arch_domain_set_max_pages(d,
-				op.u.max_mem.max_memkb >> (PAGE_SHIFT - 10));
+			rc = arch_domain_set_max_pages(
+				d, op.u.max_mem.max_memkb >> (PAGE_SHIFT - 10));
 			break;
 		case XEN_DOMCTL_max_vcpus:
 			/* vCPUs are made at creation; the count cannot grow. */
 			rc = op.u.max_vcpus.max >= 1 &&
-					op.u.max_vcpus.max <= d->max_vcpus ?
-				0 : -EINVAL;
+					     op.u.max_vcpus.max <= d->max_vcpus
+				     ? 0
+				     : -EINVAL;
 			break;
 		default: /* XEN_DOMCTL_setdomainhandle */
 			memcpy(d->handle, op.u.setdomainhandle.handle,

@@ -11,22 +11,21 @@
  * first use, so thousands of domains cost little. Every port number, domid
  * and vCPU number from a guest is checked before use.
  */
-#include "xen/event.h"
-
 #include "xen/arch/arch.h"
+#include "xen/event.h"
 #include "xen/guest_access.h"
 #include "xen/sched_if.h"
 
 static bool virq_is_global(unsigned int virq)
 {
 	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG &&
-		virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
 }
 
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
 {
 	return port < EVTCHN_NR_PORTS && port < d->max_evtchns &&
-		d->evtchn[port / EVTCHN_BUCKET] != NULL;
+	       d->evtchn[port / EVTCHN_BUCKET] != NULL;
 }
 
 struct evtchn *evtchn_from_port(struct domain *d, evtchn_port_t port)
@@ -69,8 +68,8 @@ static int get_free_port(struct domain *d)
 	for (port = 1; port < d->max_evtchns; port++) {
 		b = port / EVTCHN_BUCKET;
 		if (d->evtchn[b] == NULL) {
-			d->evtchn[b] = xzalloc_array(struct evtchn,
-				EVTCHN_BUCKET);
+			d->evtchn[b] =
+				xzalloc_array(struct evtchn, EVTCHN_BUCKET);
 			if (d->evtchn[b] == NULL) {
 				return -ENOMEM;
 			}
@@ -82,8 +81,8 @@ static int get_free_port(struct domain *d)
 	return -ENOSPC;
 }
 
-static void port_init(struct domain *d, struct evtchn *chn,
-	evtchn_port_t port, enum evtchn_state state, unsigned int vcpu)
+static void port_init(struct domain *d, struct evtchn *chn, evtchn_port_t port,
+	enum evtchn_state state, unsigned int vcpu)
 {
 	memset(chn, 0, sizeof(*chn));
 	chn->state = (uint8_t)state;
@@ -192,8 +191,7 @@ void send_global_virq(unsigned int virq)
 
 /* ---- the operations ---------------------------------------------------- */
 
-static long evtchn_alloc_unbound(struct vcpu *v,
-	struct evtchn_alloc_unbound *a)
+static long evtchn_alloc_unbound(struct vcpu *v, struct evtchn_alloc_unbound *a)
 {
 	struct domain *curr = v->domain, *d;
 	struct evtchn *chn;
@@ -215,15 +213,15 @@ static long evtchn_alloc_unbound(struct vcpu *v,
 	}
 	chn = evtchn_from_port(d, (evtchn_port_t)port);
 	port_init(d, chn, (evtchn_port_t)port, ECS_UNBOUND, 0);
-	chn->u.unbound.remote_domid = a->remote_dom == DOMID_SELF ?
-		curr->domain_id : a->remote_dom;
+	chn->u.unbound.remote_domid =
+		a->remote_dom == DOMID_SELF ? curr->domain_id : a->remote_dom;
 	a->port = (evtchn_port_t)port;
 	domain_put(d);
 	return 0;
 }
 
-static long evtchn_bind_interdomain(struct vcpu *v,
-	struct evtchn_bind_interdomain *b)
+static long evtchn_bind_interdomain(
+	struct vcpu *v, struct evtchn_bind_interdomain *b)
 {
 	struct domain *ld = v->domain, *rd;
 	struct evtchn *lchn, *rchn;
@@ -309,8 +307,8 @@ static long evtchn_bind_ipi(struct vcpu *v, struct evtchn_bind_ipi *b)
 	return 0;
 }
 
-static long evtchn_close_port(struct domain *d, evtchn_port_t port,
-	bool notify_remote)
+static long evtchn_close_port(
+	struct domain *d, evtchn_port_t port, bool notify_remote)
 {
 	struct evtchn *chn = evtchn_from_port(d, port);
 	struct evtchn *rchn;
@@ -335,8 +333,8 @@ static long evtchn_close_port(struct domain *d, evtchn_port_t port,
 	case ECS_INTERDOMAIN:
 		rd = domain_get_any(chn->u.interdomain.remote_dom);
 		if (rd != NULL) {
-			rchn = evtchn_from_port(rd,
-				chn->u.interdomain.remote_port);
+			rchn = evtchn_from_port(
+				rd, chn->u.interdomain.remote_port);
 			if (rchn != NULL && rchn->state == ECS_INTERDOMAIN &&
 				rchn->u.interdomain.remote_dom ==
 					d->domain_id &&
@@ -513,16 +511,16 @@ static long evtchn_reset(struct vcpu *v, domid_t dom)
 	return 0;
 }
 
-#define EVTCHN_OP(type, fn)                                                   \
-	do {                                                                  \
-		type a_;                                                      \
-		if (copy_arg_from_guest(v, &a_, arg) != 0) {                  \
-			return -EFAULT;                                       \
-		}                                                             \
-		rc = fn(v, &a_);                                              \
-		if (rc == 0 && copy_arg_to_guest(v, arg, &a_) != 0) {         \
-			rc = -EFAULT;                                         \
-		}                                                             \
+#define EVTCHN_OP(type, fn)                                                    \
+	do {                                                                   \
+		type a_;                                                       \
+		if (copy_arg_from_guest(v, &a_, arg) != 0) {                   \
+			return -EFAULT;                                        \
+		}                                                              \
+		rc = fn(v, &a_);                                               \
+		if (rc == 0 && copy_arg_to_guest(v, arg, &a_) != 0) {          \
+			rc = -EFAULT;                                          \
+		}                                                              \
 	} while (0)
 
 long do_event_channel_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
@@ -586,7 +584,8 @@ long do_event_channel_op(struct vcpu *v, unsigned int cmd, uint64_t arg)
 	case EVTCHNOP_init_control:
 	case EVTCHNOP_expand_array:
 	case EVTCHNOP_set_priority:
-		return -EOPNOTSUPP; /* the FIFO ABI: guests fall back to 2-level */
+		return -EOPNOTSUPP; /* the FIFO ABI: guests fall back to 2-level
+				     */
 	default:
 		return -ENOSYS;
 	}

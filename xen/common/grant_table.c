@@ -24,11 +24,11 @@
  * no meaning here. The core runs hypercalls from one thread at a time:
  * only the shared entries need atomic access.
  */
-#include "xen/gnttab.h"
+#include "grant_table.h"
 
 #include "xen/arch/arch.h"
+#include "xen/gnttab.h"
 #include "xen/guest_access.h"
-#include "grant_table.h"
 
 /* Frames a new table starts with (Xen 4.9's INITIAL_NR_GRANT_FRAMES). */
 #define GT_INITIAL_FRAMES 4u
@@ -45,29 +45,29 @@
 
 /** The core's state of one grant entry. */
 struct active_grant {
-	uint32_t rd_pins;  /* read-only mappings and copies in progress */
-	uint32_t wr_pins;  /* read-write mappings and copies in progress */
-	domid_t domid;     /* the grantee holding the pins */
-	uint64_t gfn;      /* the granter's frame they pin */
+	uint32_t rd_pins; /* read-only mappings and copies in progress */
+	uint32_t wr_pins; /* read-write mappings and copies in progress */
+	domid_t domid;    /* the grantee holding the pins */
+	uint64_t gfn;     /* the granter's frame they pin */
 };
 
 /** One mapping this domain holds of another domain's grant. */
 struct maptrack {
-	struct domain *rd;  /* the granter, referenced while in use */
-	uint32_t flags;     /* GNTMAP_* it was mapped with; 0: free */
+	struct domain *rd; /* the granter, referenced while in use */
+	uint32_t flags;    /* GNTMAP_* it was mapped with; 0: free */
 	grant_ref_t ref;
 	domid_t domid;      /* rd's id, for dumps */
 	uint32_t next_free; /* free: the next free handle, or MT_NONE */
 };
 
 struct grant_table {
-	unsigned int nr_frames;       /* frames set up */
+	unsigned int nr_frames; /* frames set up */
 	unsigned int max_frames;
 	struct active_grant **active; /* a block of entries per frame set up */
 	unsigned int max_mt_frames;
-	struct maptrack **maptrack;   /* blocks of MT_PER_FRAME handles */
-	uint32_t mt_limit;            /* handles allocated so far */
-	uint32_t mt_free;             /* first free handle, or MT_NONE */
+	struct maptrack **maptrack; /* blocks of MT_PER_FRAME handles */
+	uint32_t mt_limit;          /* handles allocated so far */
+	uint32_t mt_free;           /* first free handle, or MT_NONE */
 	uint32_t mt_in_use;
 };
 
@@ -81,14 +81,14 @@ union grant_word {
 };
 
 _Static_assert(offsetof(struct grant_entry_v1, flags) == 0 &&
-	offsetof(struct grant_entry_v1, domid) == 2,
+		       offsetof(struct grant_entry_v1, domid) == 2,
 	"flags and domid form the entry's first word");
 
 /* Write one field of the op at index off of a guest array. */
-#define copy_field_to_guest_offset(v, hnd, off, src, field) \
-	arch_copy_to_guest((v), guest_addr(hnd) + \
-		(uint64_t)(off) * sizeof(*(hnd).p) + \
-		offsetof(__typeof__(*(hnd).p), field), \
+#define copy_field_to_guest_offset(v, hnd, off, src, field)                    \
+	arch_copy_to_guest((v),                                                \
+		guest_addr(hnd) + (uint64_t)(off) * sizeof(*(hnd).p) +         \
+			offsetof(__typeof__(*(hnd).p), field),                 \
 		&(src)->field, sizeof((src)->field))
 
 /* ---- tables ---------------------------------------------------------- */
@@ -105,8 +105,8 @@ static unsigned int nr_entries(const struct grant_table *gt)
 static const struct active_grant no_pins;
 
 /** ref's active state for reading: all zero when never pinned. */
-static const struct active_grant *active_peek(struct grant_table *gt,
-	grant_ref_t ref)
+static const struct active_grant *active_peek(
+	struct grant_table *gt, grant_ref_t ref)
 {
 	struct active_grant *blk = gt->active[ref / GT_ENTRIES_PER_FRAME];
 
@@ -114,8 +114,8 @@ static const struct active_grant *active_peek(struct grant_table *gt,
 }
 
 /** ref's active state for pinning, allocated on demand; NULL: no memory. */
-static struct active_grant *active_entry(struct grant_table *gt,
-	grant_ref_t ref)
+static struct active_grant *active_entry(
+	struct grant_table *gt, grant_ref_t ref)
 {
 	struct active_grant **blk = &gt->active[ref / GT_ENTRIES_PER_FRAME];
 
@@ -133,8 +133,8 @@ static struct grant_entry_v1 *shared_entry(struct domain *d, grant_ref_t ref)
 {
 	struct grant_entry_v1 *frame;
 
-	frame = arch_gnttab_frame(d,
-		(unsigned int)(ref / GT_ENTRIES_PER_FRAME));
+	frame = arch_gnttab_frame(
+		d, (unsigned int)(ref / GT_ENTRIES_PER_FRAME));
 	if (frame == NULL) {
 		return NULL;
 	}
@@ -189,8 +189,8 @@ static void maptrack_put(struct grant_table *gt, uint32_t h)
 }
 
 /** Set up frames gt->nr_frames .. nr - 1 of d's table, fresh and empty. */
-static int grant_table_grow(struct domain *d, struct grant_table *gt,
-	unsigned int nr, bool zero)
+static int grant_table_grow(
+	struct domain *d, struct grant_table *gt, unsigned int nr, bool zero)
 {
 	unsigned int i;
 	void *frame;
@@ -231,23 +231,23 @@ int grant_table_init(struct domain *d)
 	gt->max_frames = domain_limits.max_grant_frames;
 	gt->max_mt_frames = domain_limits.max_maptrack_frames;
 	gt->mt_free = MT_NONE;
-	gt->active = xzalloc_array(struct active_grant *,
-		(size_t)gt->max_frames);
+	gt->active =
+		xzalloc_array(struct active_grant *, (size_t)gt->max_frames);
 	if (gt->active == NULL) {
 		rc = -ENOMEM;
 		goto fail;
 	}
 	if (gt->max_mt_frames > 0) {
-		gt->maptrack = xzalloc_array(struct maptrack *,
-			(size_t)gt->max_mt_frames);
+		gt->maptrack = xzalloc_array(
+			struct maptrack *, (size_t)gt->max_mt_frames);
 		if (gt->maptrack == NULL) {
 			rc = -ENOMEM;
 			goto fail;
 		}
 	}
 	/* A new domain's frames come zeroed from the port (arch.h). */
-	rc = grant_table_grow(d, gt, MIN(GT_INITIAL_FRAMES, gt->max_frames),
-		false);
+	rc = grant_table_grow(
+		d, gt, MIN(GT_INITIAL_FRAMES, gt->max_frames), false);
 	if (rc < 0) {
 		goto fail;
 	}
@@ -267,8 +267,8 @@ fail:
  * read-write pin needs a grant without GTF_readonly. The guest may change
  * the entry meanwhile: the checks are made on the very word swapped in.
  */
-static int16_t pin_shared(struct grant_entry_v1 *e, bool pinned,
-	bool readonly, bool mapping, domid_t ldom)
+static int16_t pin_shared(struct grant_entry_v1 *e, bool pinned, bool readonly,
+	bool mapping, domid_t ldom)
 {
 	uint32_t *word = (uint32_t *)(void *)e;
 	uint16_t type_mask = GTF_type_mask;
@@ -283,7 +283,7 @@ static int16_t pin_shared(struct grant_entry_v1 *e, bool pinned,
 	for (tries = 0;; tries++) {
 		if (!pinned &&
 			((cur.f.flags & type_mask) != GTF_permit_access ||
-			 cur.f.domid != ldom)) {
+				cur.f.domid != ldom)) {
 			printk(XENLOG_DEBUG,
 				"grant: bad flags %x or domid %u (want d%u)\n",
 				cur.f.flags, cur.f.domid, ldom);
@@ -300,7 +300,7 @@ static int16_t pin_shared(struct grant_entry_v1 *e, bool pinned,
 			next.f.flags |= GTF_writing;
 		}
 		if (__atomic_compare_exchange_n(word, &cur.raw, next.raw, false,
-			__ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE)) {
+			    __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE)) {
 			return GNTST_okay;
 		}
 		if (tries + 1 >= GT_CAS_TRIES) {
@@ -315,8 +315,8 @@ static int16_t pin_shared(struct grant_entry_v1 *e, bool pinned,
  * no read-write pin remains (only if the pin was a read-write one) and
  * GTF_reading when no pin at all remains.
  */
-static void unpin_shared(struct grant_entry_v1 *e,
-	const struct active_grant *act, bool readonly)
+static void unpin_shared(
+	struct grant_entry_v1 *e, const struct active_grant *act, bool readonly)
 {
 	uint16_t clear = 0;
 
@@ -330,8 +330,8 @@ static void unpin_shared(struct grant_entry_v1 *e,
 		clear |= GTF_writing;
 	}
 	if (clear != 0) {
-		__atomic_fetch_and(&e->flags, (uint16_t)~clear,
-			__ATOMIC_SEQ_CST);
+		__atomic_fetch_and(
+			&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 	}
 }
 
@@ -340,8 +340,8 @@ static void unpin_shared(struct grant_entry_v1 *e,
  * pins in *gfn. A mapping additionally refuses sub-page grants; a copy
  * fails when a read-write pin would pin another frame than the pins held.
  */
-static int16_t grant_acquire(struct domain *rd, grant_ref_t ref,
-	domid_t ldom, bool readonly, bool mapping, uint64_t *gfn)
+static int16_t grant_acquire(struct domain *rd, grant_ref_t ref, domid_t ldom,
+	bool readonly, bool mapping, uint64_t *gfn)
 {
 	struct grant_table *rgt = rd->grant_table;
 	struct active_grant *act;
@@ -514,8 +514,8 @@ int16_t gnttab_unmap_handle(struct domain *mapper, uint32_t handle)
 	return GNTST_okay;
 }
 
-static long gnttab_map_grant_ref(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_map_grant_ref(
+	struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_map_grant_ref_t) uop;
 	struct gnttab_map_grant_ref op;
@@ -536,8 +536,8 @@ static long gnttab_map_grant_ref(struct vcpu *v, uint64_t arg,
 	return 0;
 }
 
-static long gnttab_unmap_grant_ref(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_unmap_grant_ref(
+	struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_unmap_grant_ref_t) uop;
 	struct gnttab_unmap_grant_ref op;
@@ -668,7 +668,7 @@ static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
 {
 	bool src_gref = (op->flags & GNTCOPY_source_gref) != 0;
 	bool dst_gref = (op->flags & GNTCOPY_dest_gref) != 0;
-	struct copy_buf src = { 0 }, dst = { 0 };
+	struct copy_buf src = {0}, dst = {0};
 	int16_t rc;
 
 	if (op->len == 0) {
@@ -686,7 +686,7 @@ static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
 	}
 	if (rc == GNTST_okay &&
 		((unsigned int)op->source.offset + op->len > PAGE_SIZE ||
-		 (unsigned int)op->dest.offset + op->len > PAGE_SIZE)) {
+			(unsigned int)op->dest.offset + op->len > PAGE_SIZE)) {
 		rc = GNTST_bad_copy_arg;
 	}
 	if (rc == GNTST_okay) {
@@ -725,8 +725,8 @@ static long gnttab_copy(struct vcpu *v, uint64_t arg, unsigned int count)
  * or the target's device model, another (dying ones too). NULL with
  * *status GNTST_bad_domain or GNTST_permission_denied.
  */
-static struct domain *table_domain(struct vcpu *v, domid_t domid,
-	int16_t *status)
+static struct domain *table_domain(
+	struct vcpu *v, domid_t domid, int16_t *status)
 {
 	struct domain *ld = v->domain;
 	struct domain *d;
@@ -747,8 +747,7 @@ static struct domain *table_domain(struct vcpu *v, domid_t domid,
 	return d;
 }
 
-static long gnttab_setup_table(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_setup_table(struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_setup_table_t) uop;
 	struct gnttab_setup_table op;
@@ -797,8 +796,7 @@ out:
 	return 0;
 }
 
-static long gnttab_query_size(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_query_size(struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_query_size_t) uop;
 	struct gnttab_query_size op;
@@ -859,8 +857,7 @@ static void dump_grants(struct domain *d)
 	}
 }
 
-static long gnttab_dump_table(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_dump_table(struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_dump_table_t) uop;
 	struct gnttab_dump_table op;
@@ -971,8 +968,8 @@ static int16_t swap_one(struct domain *d, grant_ref_t a, grant_ref_t b)
 	return GNTST_okay;
 }
 
-static long gnttab_swap_grant_ref(struct vcpu *v, uint64_t arg,
-	unsigned int count)
+static long gnttab_swap_grant_ref(
+	struct vcpu *v, uint64_t arg, unsigned int count)
 {
 	XEN_GUEST_HANDLE(gnttab_swap_grant_ref_t) uop;
 	struct gnttab_swap_grant_ref op;
@@ -991,8 +988,8 @@ static long gnttab_swap_grant_ref(struct vcpu *v, uint64_t arg,
 	return 0;
 }
 
-long do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t arg,
-	unsigned int count)
+long do_grant_table_op(
+	struct vcpu *v, unsigned int cmd, uint64_t arg, unsigned int count)
 {
 	if (count > (unsigned int)INT32_MAX || (cmd & ~GT_CMD_MASK) != 0) {
 		return -EINVAL;

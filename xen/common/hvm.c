@@ -5,10 +5,9 @@
  * toolstack (the control domain) sets them; a guest may read its own and
  * set only the few Xen lets a guest set itself.
  */
-#include "xen/hypercall.h"
-
-#include "xen/guest_access.h"
 #include "hvm/hvm_op.h"
+#include "xen/guest_access.h"
+#include "xen/hypercall.h"
 
 static bool guest_may_set(uint32_t index)
 {

@@ -9,8 +9,7 @@
 #include "xen/event.h"
 #include "xen/gnttab.h"
 
-long hypercall_dispatch(struct vcpu *v, unsigned int op,
-	const uint64_t args[5])
+long hypercall_dispatch(struct vcpu *v, unsigned int op, const uint64_t args[5])
 {
 	switch (op) {
 	case __HYPERVISOR_sched_op:
@@ -43,8 +42,8 @@ long hypercall_dispatch(struct vcpu *v, unsigned int op,
 		if (args[0] > UINT16_MAX || args[1] > UINT32_MAX) {
 			return -EINVAL;
 		}
-		return do_dm_op(v, (domid_t)args[0], (unsigned int)args[1],
-			args[2]);
+		return do_dm_op(
+			v, (domid_t)args[0], (unsigned int)args[1], args[2]);
 	default:
 		return -ENOSYS;
 	}

@@ -40,8 +40,8 @@ static void out_char(struct outbuf *o, char c)
 	o->len++;
 }
 
-static void out_number(struct outbuf *o, unsigned long long v, unsigned int base,
-	bool neg, unsigned int width, bool zero, bool upper)
+static void out_number(struct outbuf *o, unsigned long long v,
+	unsigned int base, bool neg, unsigned int width, bool zero, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -53,7 +53,8 @@ static void out_number(struct outbuf *o, unsigned long long v, unsigned int base
 	} while (v != 0 && n < sizeof(tmp));
 	if (neg) {
 		if (zero) {
-			/* The sign goes before the zeros and counts in width. */
+			/* The sign goes before the zeros and counts in width.
+			 */
 			out_char(o, '-');
 			if (width > 0) {
 				width--;
@@ -73,7 +74,7 @@ static void out_number(struct outbuf *o, unsigned long long v, unsigned int base
 
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { buf, size, 0 };
+	struct outbuf o = {buf, size, 0};
 	const char *s;
 
 	for (; *fmt != '\0'; fmt++) {
@@ -115,9 +116,10 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 			} else {
 				sv = va_arg(ap, int);
 			}
-			out_number(&o, sv < 0 ? 0ull - (unsigned long long)sv :
-				(unsigned long long)sv, 10, sv < 0, width, zero,
-				false);
+			out_number(&o,
+				sv < 0 ? 0ull - (unsigned long long)sv
+				       : (unsigned long long)sv,
+				10, sv < 0, width, zero, false);
 			break;
 		case 'u':
 		case 'x':
@@ -227,7 +229,8 @@ size_t console_ring_read(char *buf, size_t size, uint64_t *idx)
 	uint64_t start = *idx;
 	size_t n = 0;
 
-	if (conring_prod > CONRING_SIZE && start < conring_prod - CONRING_SIZE) {
+	if (conring_prod > CONRING_SIZE &&
+		start < conring_prod - CONRING_SIZE) {
 		start = conring_prod - CONRING_SIZE;
 	}
 	while (start < conring_prod && n < size) {

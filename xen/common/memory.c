@@ -4,10 +4,10 @@
  * memory. A domain's RAM is given whole by the port at creation
  * (d->max_pages frames from 0), so reservations report that.
  */
-#include "xen/hypercall.h"
+#include "memory.h"
 
 #include "xen/guest_access.h"
-#include "memory.h"
+#include "xen/hypercall.h"
 
 static long reservation_query(struct vcpu *v, unsigned int cmd, uint64_t arg)
 {

@@ -13,7 +13,7 @@
 
 /** A unit and its place on the glue's list of all units. */
 struct sched_glue_unit {
-	struct sched_unit unit;   /* first: a unit pointer is a glue pointer */
+	struct sched_unit unit; /* first: a unit pointer is a glue pointer */
 	struct sched_glue_unit *prev;
 	struct sched_glue_unit *next;
 };
@@ -127,7 +127,7 @@ bool vcpu_runnable(const struct vcpu *v)
 		return true;
 	}
 	return d->is_dying == DOMDYING_alive && !d->is_shutting_down &&
-		!d->is_shut_down && d->controller_pause_count == 0;
+	       !d->is_shut_down && d->controller_pause_count == 0;
 }
 
 int sched_insert_vcpu(struct vcpu *v)
@@ -147,9 +147,10 @@ int sched_insert_vcpu(struct vcpu *v)
 	}
 	g->unit.vcpu = v;
 	/* The vCPU's processor, when valid, is the scheduler's hint. */
-	g->unit.processor = v->processor >= 0 &&
-		(unsigned int)v->processor < sched_core.nr_cpus ?
-		v->processor : -1;
+	g->unit.processor = v->processor >= 0 && (unsigned int)v->processor <
+							 sched_core.nr_cpus
+				    ? v->processor
+				    : -1;
 	g->unit.runnable = false;
 	rc = sched_core.ops->insert_unit(&sched_core, &g->unit);
 	if (rc < 0) {
@@ -241,10 +242,10 @@ void sched_yield_vcpu(struct vcpu *v)
  * The glue charges CPU time to what it recorded as the pCPU's current unit
  * (prev, unless prev was removed since), and passes that record on as prev.
  */
-struct sched_decision sched_pick(unsigned int cpu, struct sched_unit *prev,
-	uint64_t now)
+struct sched_decision sched_pick(
+	unsigned int cpu, struct sched_unit *prev, uint64_t now)
 {
-	struct sched_decision d = { .unit = NULL, .slice_ns = 0 };
+	struct sched_decision d = {.unit = NULL, .slice_ns = 0};
 	struct sched_glue_pcpu *pc;
 	struct sched_unit *curr;
 
@@ -271,8 +272,8 @@ struct sched_decision sched_pick(unsigned int cpu, struct sched_unit *prev,
 
 static struct sched_instance *sched_credit_instance(void)
 {
-	return sched_up && sched_core.ops == &sched_credit_ops ?
-		&sched_core : NULL;
+	return sched_up && sched_core.ops == &sched_credit_ops ? &sched_core
+							       : NULL;
 }
 
 int sched_credit_set_weight(domid_t domid, unsigned int weight)

@@ -39,9 +39,9 @@ struct csched_dom {
 	struct csched_dom *next;
 	domid_t domid;
 	unsigned int weight;
-	unsigned int cap;          /* percent of one pCPU; 0: none */
+	unsigned int cap; /* percent of one pCPU; 0: none */
 	unsigned int nr_units;
-	struct csched_unit *units;     /* its units, by dom_next */
+	struct csched_unit *units; /* its units, by dom_next */
 	/* Scratch of one accounting run. */
 	unsigned int nr_active;
 	uint64_t peak;
@@ -52,18 +52,18 @@ struct csched_dom {
 struct csched_unit {
 	struct sched_unit *unit;
 	struct csched_dom *dom;
-	struct csched_unit *rq_prev;   /* on its pCPU's runqueue */
+	struct csched_unit *rq_prev; /* on its pCPU's runqueue */
 	struct csched_unit *rq_next;
-	struct csched_unit *all_prev;  /* on the list of all units */
+	struct csched_unit *all_prev; /* on the list of all units */
 	struct csched_unit *all_next;
-	struct csched_unit *dom_next;  /* on its domain's list */
-	int64_t credit;                /* ns of pCPU time */
+	struct csched_unit *dom_next; /* on its domain's list */
+	int64_t credit;               /* ns of pCPU time */
 	int pri;
 	bool queued;
-	bool running;                  /* curr of pCPU unit->processor */
+	bool running; /* curr of pCPU unit->processor */
 	bool yielded;
 	bool parked;
-	uint64_t burned;               /* ns run since the last accounting */
+	uint64_t burned; /* ns run since the last accounting */
 	/* Scratch of one accounting run. */
 	uint64_t peak;
 	uint64_t grant;
@@ -74,9 +74,9 @@ struct csched_pcpu {
 	struct csched_unit *rq_head;
 	struct csched_unit *rq_tail;
 	unsigned int nr_queued;
-	struct csched_unit *curr;      /* NULL: idle */
-	uint64_t start;                /* curr debited up to here */
-	unsigned int load;             /* units placed on this pCPU */
+	struct csched_unit *curr; /* NULL: idle */
+	uint64_t start;           /* curr debited up to here */
+	unsigned int load;        /* units placed on this pCPU */
 };
 
 struct csched_priv {
@@ -108,8 +108,7 @@ static domid_t csched_unit_domid(const struct sched_unit *u)
 
 /* ---- per-domain records --------------------------------------------- */
 
-static struct csched_dom *csched_dom_find(struct csched_priv *p,
-	domid_t domid)
+static struct csched_dom *csched_dom_find(struct csched_priv *p, domid_t domid)
 {
 	struct csched_dom *sd;
 
@@ -121,8 +120,7 @@ static struct csched_dom *csched_dom_find(struct csched_priv *p,
 	return NULL;
 }
 
-static struct csched_dom *csched_dom_get(struct csched_priv *p,
-	domid_t domid)
+static struct csched_dom *csched_dom_get(struct csched_priv *p, domid_t domid)
 {
 	struct csched_dom *sd = csched_dom_find(p, domid);
 
@@ -238,8 +236,8 @@ static void csched_rq_sort(struct csched_pcpu *pc)
 {
 	struct csched_unit *it;
 	struct csched_unit *next;
-	struct csched_unit *head[CSCHED_PRI_BOOST + 1] = { NULL };
-	struct csched_unit *tail[CSCHED_PRI_BOOST + 1] = { NULL };
+	struct csched_unit *head[CSCHED_PRI_BOOST + 1] = {NULL};
+	struct csched_unit *tail[CSCHED_PRI_BOOST + 1] = {NULL};
 	int pri;
 
 	for (it = pc->rq_head; it != NULL; it = next) {
@@ -271,8 +269,8 @@ static void csched_rq_sort(struct csched_pcpu *pc)
 }
 
 /** Place cu (neither queued nor running) on pCPU cpu. */
-static void csched_place(struct csched_priv *p, struct csched_unit *cu,
-	unsigned int cpu)
+static void csched_place(
+	struct csched_priv *p, struct csched_unit *cu, unsigned int cpu)
 {
 	struct sched_unit *u = cu->unit;
 
@@ -294,8 +292,7 @@ static int csched_credit_pri(const struct csched_unit *cu)
 /* ---- accounting ----------------------------------------------------- */
 
 /** Debit what pCPU cpu's current unit ran up to now. */
-static void csched_burn(struct csched_priv *p, unsigned int cpu,
-	uint64_t now)
+static void csched_burn(struct csched_priv *p, unsigned int cpu, uint64_t now)
 {
 	struct csched_pcpu *pc = &p->pcpus[cpu];
 
@@ -437,8 +434,9 @@ static void csched_acct_unit(struct csched_priv *p, struct csched_unit *cu)
 	}
 	/* Xen's: parked below its share of one slice's worth of cap. */
 	n = MAX(sd->nr_active, 1u);
-	credit_cap = (int64_t)(((uint64_t)sd->cap * CSCHED_TSLICE_NS / 100 +
-		n - 1) / n);
+	credit_cap =
+		(int64_t)(((uint64_t)sd->cap * CSCHED_TSLICE_NS / 100 + n - 1) /
+			  n);
 	if (!cu->parked && cu->credit < -credit_cap) {
 		csched_park(p, cu);
 	} else if (cu->parked && cu->credit >= 0) {
@@ -446,8 +444,8 @@ static void csched_acct_unit(struct csched_priv *p, struct csched_unit *cu)
 	}
 }
 
-static void csched_acct(struct sched_instance *s, uint64_t now,
-	unsigned int periods)
+static void csched_acct(
+	struct sched_instance *s, uint64_t now, unsigned int periods)
 {
 	struct csched_priv *p = csched_priv(s);
 	uint64_t period = (uint64_t)periods * CSCHED_ACCT_NS;
@@ -479,8 +477,8 @@ static void csched_acct(struct sched_instance *s, uint64_t now,
 			}
 		}
 		if (sd->cap != 0) {
-			sd->peak = MIN(sd->peak, (uint64_t)sd->cap * period /
-				100);
+			sd->peak =
+				MIN(sd->peak, (uint64_t)sd->cap * period / 100);
 		}
 	}
 	csched_share_out(p, (uint64_t)s->nr_cpus * period);
@@ -512,8 +510,8 @@ static void csched_acct_due(struct sched_instance *s, uint64_t now)
 		return;
 	}
 	periods = (now - p->next_acct) / CSCHED_ACCT_NS + 1;
-	csched_acct(s, now, (unsigned int)MIN(periods,
-		(uint64_t)CSCHED_MAX_CATCHUP));
+	csched_acct(s, now,
+		(unsigned int)MIN(periods, (uint64_t)CSCHED_MAX_CATCHUP));
 	p->next_acct += periods * CSCHED_ACCT_NS;
 }
 
@@ -523,8 +521,8 @@ static void csched_acct_due(struct sched_instance *s, uint64_t now)
  * The best queued unit of another pCPU, if better than pri: from the peer
  * whose head has the highest priority, the longest runqueue on a tie.
  */
-static struct csched_unit *csched_steal(struct sched_instance *s,
-	unsigned int cpu, int pri)
+static struct csched_unit *csched_steal(
+	struct sched_instance *s, unsigned int cpu, int pri)
 {
 	struct csched_priv *p = csched_priv(s);
 	struct csched_pcpu *best = NULL;
@@ -539,7 +537,7 @@ static struct csched_unit *csched_steal(struct sched_instance *s,
 		}
 		if (best == NULL || pc->rq_head->pri > best->rq_head->pri ||
 			(pc->rq_head->pri == best->rq_head->pri &&
-			 pc->nr_queued > best->nr_queued)) {
+				pc->nr_queued > best->nr_queued)) {
 			best = pc;
 		}
 	}
@@ -622,8 +620,8 @@ static int csched_insert_unit(struct sched_instance *s, struct sched_unit *u)
 	u->priv = cu;
 
 	/* The least loaded pCPU; the hint, then the lowest on a tie. */
-	best = hint >= 0 && (unsigned int)hint < s->nr_cpus ?
-		(unsigned int)hint : 0;
+	best = hint >= 0 && (unsigned int)hint < s->nr_cpus ? (unsigned int)hint
+							    : 0;
 	for (cpu = 0; cpu < s->nr_cpus; cpu++) {
 		if (p->pcpus[cpu].load < p->pcpus[best].load) {
 			best = cpu;
@@ -681,8 +679,8 @@ static void csched_remove_unit(struct sched_instance *s, struct sched_unit *u)
 	u->processor = -1;
 }
 
-static void csched_wake(struct sched_instance *s, struct sched_unit *u,
-	uint64_t now)
+static void csched_wake(
+	struct sched_instance *s, struct sched_unit *u, uint64_t now)
 {
 	struct csched_priv *p = csched_priv(s);
 	struct csched_unit *cu = csched_unit(u);
@@ -704,8 +702,8 @@ static void csched_wake(struct sched_instance *s, struct sched_unit *u,
 	csched_rq_insert(p, cu);
 }
 
-static void csched_sleep(struct sched_instance *s, struct sched_unit *u,
-	uint64_t now)
+static void csched_sleep(
+	struct sched_instance *s, struct sched_unit *u, uint64_t now)
 {
 	struct csched_unit *cu = csched_unit(u);
 
@@ -728,7 +726,7 @@ static struct sched_decision csched_do_schedule(struct sched_instance *s,
 	unsigned int cpu, struct sched_unit *prev, uint64_t now)
 {
 	struct csched_priv *p = csched_priv(s);
-	struct sched_decision d = { .unit = NULL, .slice_ns = 0 };
+	struct sched_decision d = {.unit = NULL, .slice_ns = 0};
 	struct csched_pcpu *pc;
 	struct csched_unit *cu;
 	struct csched_unit *next;
@@ -754,8 +752,8 @@ static struct sched_decision csched_do_schedule(struct sched_instance *s,
 
 	next = pc->rq_head;
 	if (next == NULL || next->pri <= CSCHED_PRI_OVER) {
-		cu = csched_steal(s, cpu, next != NULL ? next->pri :
-			CSCHED_PRI_IDLE);
+		cu = csched_steal(
+			s, cpu, next != NULL ? next->pri : CSCHED_PRI_IDLE);
 		if (cu != NULL) {
 			next = cu;
 		}
@@ -764,8 +762,8 @@ static struct sched_decision csched_do_schedule(struct sched_instance *s,
 	if (next == NULL) {
 		/* Parked units may be let go at the next accounting. */
 		if (p->nr_parked > 0) {
-			d.slice_ns = p->next_acct > now ? p->next_acct - now :
-				CSCHED_ACCT_NS;
+			d.slice_ns = p->next_acct > now ? p->next_acct - now
+							: CSCHED_ACCT_NS;
 		}
 		return d;
 	}
@@ -823,8 +821,8 @@ static struct csched_priv *csched_priv_checked(struct sched_instance *s)
 	return csched_priv(s);
 }
 
-int csched_set_weight(struct sched_instance *s, domid_t domid,
-	unsigned int weight)
+int csched_set_weight(
+	struct sched_instance *s, domid_t domid, unsigned int weight)
 {
 	struct csched_priv *p = csched_priv_checked(s);
 	struct csched_dom *sd;
@@ -840,8 +838,8 @@ int csched_set_weight(struct sched_instance *s, domid_t domid,
 	return 0;
 }
 
-int csched_get_weight(struct sched_instance *s, domid_t domid,
-	unsigned int *weight)
+int csched_get_weight(
+	struct sched_instance *s, domid_t domid, unsigned int *weight)
 {
 	struct csched_priv *p = csched_priv_checked(s);
 	struct csched_dom *sd;

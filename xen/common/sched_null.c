@@ -10,12 +10,12 @@
 
 struct null_unit {
 	struct sched_unit *unit;
-	struct null_unit *next;   /* on the wait queue */
+	struct null_unit *next; /* on the wait queue */
 	bool waiting;
 };
 
 struct null_priv {
-	struct sched_unit **assigned;  /* per pCPU; NULL: free */
+	struct sched_unit **assigned; /* per pCPU; NULL: free */
 	struct null_unit *wq_head;
 	struct null_unit *wq_tail;
 };
@@ -25,8 +25,8 @@ static struct null_priv *null_priv(struct sched_instance *s)
 	return s->priv;
 }
 
-static void null_assign(struct null_priv *p, struct sched_unit *u,
-	unsigned int cpu)
+static void null_assign(
+	struct null_priv *p, struct sched_unit *u, unsigned int cpu)
 {
 	p->assigned[cpu] = u;
 	u->processor = (int)cpu;
@@ -142,7 +142,7 @@ static void null_remove_unit(struct sched_instance *s, struct sched_unit *u)
 			p->wq_tail = prev;
 		}
 	} else if (cpu >= 0 && (unsigned int)cpu < s->nr_cpus &&
-		p->assigned[cpu] == u) {
+		   p->assigned[cpu] == u) {
 		p->assigned[cpu] = NULL;
 		/* The first waiter takes the pCPU over. */
 		first = p->wq_head;
@@ -161,14 +161,14 @@ static void null_remove_unit(struct sched_instance *s, struct sched_unit *u)
 	u->processor = -1;
 }
 
-static void null_wake(struct sched_instance *s, struct sched_unit *u,
-	uint64_t now)
+static void null_wake(
+	struct sched_instance *s, struct sched_unit *u, uint64_t now)
 {
 	/* Nothing moves: an assigned vCPU's pCPU just runs it again. */
 }
 
-static void null_sleep(struct sched_instance *s, struct sched_unit *u,
-	uint64_t now)
+static void null_sleep(
+	struct sched_instance *s, struct sched_unit *u, uint64_t now)
 {
 	/* Its pCPU idles; it stays the vCPU's. */
 }
@@ -182,7 +182,7 @@ static struct sched_decision null_do_schedule(struct sched_instance *s,
 	unsigned int cpu, struct sched_unit *prev, uint64_t now)
 {
 	struct null_priv *p = null_priv(s);
-	struct sched_decision d = { .unit = NULL, .slice_ns = 0 };
+	struct sched_decision d = {.unit = NULL, .slice_ns = 0};
 	struct sched_unit *u;
 
 	if (cpu >= s->nr_cpus) {

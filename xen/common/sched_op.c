@@ -4,28 +4,27 @@
  * forms). A blocking call leaves the vCPU blocked when it returns; the
  * port holds the vCPU until vcpu_unblock() wakes it (arch_vcpu_wake).
  */
-#include "xen/hypercall.h"
-
+#include "sched.h"
 #include "xen/arch/arch.h"
 #include "xen/event.h"
 #include "xen/guest_access.h"
+#include "xen/hypercall.h"
 #include "xen/sched_if.h"
-#include "sched.h"
 
 static bool local_events_need_delivery(struct vcpu *v)
 {
 	struct vcpu_info *vi = vcpu_info(v);
 
 	return __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) !=
-		0 && __atomic_load_n(&vi->evtchn_upcall_mask,
-			__ATOMIC_SEQ_CST) == 0;
+		       0 &&
+	       __atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_SEQ_CST) == 0;
 }
 
 static long sched_block(struct vcpu *v)
 {
 	/* Blocking enables event delivery, as on Xen. */
-	__atomic_store_n(&vcpu_info(v)->evtchn_upcall_mask, 0,
-		__ATOMIC_SEQ_CST);
+	__atomic_store_n(
+		&vcpu_info(v)->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 	if (local_events_need_delivery(v)) {
 		return 0;
 	}

@@ -3,17 +3,17 @@
  * sysctl: host-wide queries for the control domain: the domain list, the
  * physical machine, the scheduler in use and the console ring.
  */
-#include "xen/hypercall.h"
+#include "sysctl.h"
 
 #include "xen/arch/arch.h"
 #include "xen/guest_access.h"
+#include "xen/hypercall.h"
 #include "xen/sched_if.h"
-#include "sysctl.h"
 
 #define GETDOMAININFOLIST_MAX 1024
 
-static long getdomaininfolist(struct vcpu *v,
-	struct xen_sysctl_getdomaininfolist *l)
+static long getdomaininfolist(
+	struct vcpu *v, struct xen_sysctl_getdomaininfolist *l)
 {
 	struct xen_domctl_getdomaininfo info;
 	unsigned int n = 0, max = l->max_domains;
@@ -53,7 +53,8 @@ static long readconsole(struct vcpu *v, struct xen_sysctl_readconsole *rc)
 		if (got == 0) {
 			break;
 		}
-		if (copy_to_guest_offset(v, rc->buffer, done, chunk, got) != 0) {
+		if (copy_to_guest_offset(v, rc->buffer, done, chunk, got) !=
+			0) {
 			return -EFAULT;
 		}
 		done += (uint32_t)got;

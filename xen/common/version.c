@@ -3,10 +3,10 @@
  * xen_version: the interface version (4.9), feature bits and build facts.
  * Every guest may ask; the command line only the control domain.
  */
-#include "xen/hypercall.h"
+#include "version.h"
 
 #include "xen/guest_access.h"
-#include "version.h"
+#include "xen/hypercall.h"
 
 #define XEN_MAJOR 4
 #define XEN_MINOR 9
@@ -42,8 +42,8 @@ static uint32_t feature_word(struct domain *d, unsigned int idx)
 	return f;
 }
 
-static long copy_string(struct vcpu *v, uint64_t arg, const char *s,
-	size_t size)
+static long copy_string(
+	struct vcpu *v, uint64_t arg, const char *s, size_t size)
 {
 	char buf[1024];
 	size_t n = strnlen(s, size - 1);
@@ -63,8 +63,8 @@ long do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg)
 	case XENVER_version:
 		return (XEN_MAJOR << 16) | XEN_MINOR;
 	case XENVER_extraversion:
-		return copy_string(v, arg, extraversion,
-			sizeof(xen_extraversion_t));
+		return copy_string(
+			v, arg, extraversion, sizeof(xen_extraversion_t));
 	case XENVER_compile_info:
 		memset(&ci, 0, sizeof(ci));
 		memcpy(ci.compiler, "gcc", 3);
@@ -73,11 +73,11 @@ long do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		memcpy(ci.compile_date, __DATE__, sizeof(__DATE__));
 		return copy_arg_to_guest(v, arg, &ci) != 0 ? -EFAULT : 0;
 	case XENVER_capabilities:
-		return copy_string(v, arg, capabilities,
-			sizeof(xen_capabilities_info_t));
+		return copy_string(
+			v, arg, capabilities, sizeof(xen_capabilities_info_t));
 	case XENVER_changeset:
-		return copy_string(v, arg, "xenplat",
-			sizeof(xen_changeset_info_t));
+		return copy_string(
+			v, arg, "xenplat", sizeof(xen_changeset_info_t));
 	case XENVER_platform_parameters:
 		pp.virt_start = 0xffff800000000000ul;
 		return copy_arg_to_guest(v, arg, &pp) != 0 ? -EFAULT : 0;
@@ -94,13 +94,15 @@ long do_xen_version(struct vcpu *v, unsigned int cmd, uint64_t arg)
 		return PAGE_SIZE;
 	case XENVER_guest_handle:
 		return arch_copy_to_guest(v, arg, v->domain->handle,
-			sizeof(v->domain->handle)) != 0 ? -EFAULT : 0;
+			       sizeof(v->domain->handle)) != 0
+			       ? -EFAULT
+			       : 0;
 	case XENVER_commandline:
 		if (!domain_is_control(v->domain)) {
 			return -EPERM;
 		}
-		return copy_string(v, arg, commandline,
-			sizeof(xen_commandline_t));
+		return copy_string(
+			v, arg, commandline, sizeof(xen_commandline_t));
 	case XENVER_build_id:
 		return -EPERM; /* no build id is recorded */
 	default:

@@ -5,7 +5,7 @@
  * descriptors, vCPU kicks and wakes as socket messages, time from
  * CLOCK_MONOTONIC and timers on libevent.
  */
-#include "hosted.h"
+#include "xen/arch/arch.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosted.h"
 #include "log.h"
-#include "xen/arch/arch.h"
 #include "xen/domain.h"
 
 struct hosted_config hosted_config = {
@@ -120,8 +120,8 @@ int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr, size_t len)
 	return 0;
 }
 
-int arch_copy_to_guest(struct vcpu *v, uint64_t addr, const void *src,
-	size_t len)
+int arch_copy_to_guest(
+	struct vcpu *v, uint64_t addr, const void *src, size_t len)
 {
 	size_t off;
 
@@ -163,8 +163,8 @@ static int hdom_layout(struct hdom *hd, uint64_t ram_pages, unsigned int grant,
 	return 0;
 }
 
-int arch_domain_create(struct domain *d, unsigned int grant_frames,
-	unsigned int ioreq_pages)
+int arch_domain_create(
+	struct domain *d, unsigned int grant_frames, unsigned int ioreq_pages)
 {
 	struct hdom *hd;
 	char name[32];
@@ -206,8 +206,8 @@ int arch_domain_create(struct domain *d, unsigned int grant_frames,
 	}
 	d->arch = hd;
 	d->tot_pages = d->max_pages;
-	d->shared_info = (struct shared_info *)(hd->mem +
-		hd->shinfo_gfn * XH_PAGE_SIZE);
+	d->shared_info =
+		(struct shared_info *)(hd->mem + hd->shinfo_gfn * XH_PAGE_SIZE);
 	/* Every event starts masked off for the 2-level ABI: none. */
 	return 0;
 }
@@ -243,7 +243,7 @@ void arch_domain_destroy(struct domain *d)
 	 * system once a burst of destructions is over.
 	 */
 	if (trim_ev != NULL) {
-		struct timeval tv = { 0, 100000 };
+		struct timeval tv = {0, 100000};
 
 		evtimer_add(trim_ev, &tv);
 	}
@@ -320,8 +320,8 @@ int arch_domain_set_max_pages(struct domain *d, uint64_t pages)
 	}
 	d->max_pages = pages;
 	d->tot_pages = pages;
-	d->shared_info = (struct shared_info *)(hd->mem +
-		hd->shinfo_gfn * XH_PAGE_SIZE);
+	d->shared_info =
+		(struct shared_info *)(hd->mem + hd->shinfo_gfn * XH_PAGE_SIZE);
 	if (hd->memfd_ro >= 0) {
 		close(hd->memfd_ro);
 		hd->memfd_ro = -1;

@@ -14,8 +14,6 @@
  * Everything a client sends is checked: magic, sizes, message types,
  * attach credentials, and the restriction of a restricted handle.
  */
-#include "hosted.h"
-
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -27,16 +25,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "event_channel.h"
+#include "grant_table.h"
+#include "hosted.h"
 #include "log.h"
+#include "sched.h"
 #include "xen/domain.h"
 #include "xen/event.h"
 #include "xen/gnttab.h"
 #include "xen/hypercall.h"
-#include "event_channel.h"
-#include "grant_table.h"
-#include "sched.h"
 
-#define MAX_QUEUED 64         /* replies queued before we stop reading */
+#define MAX_QUEUED 64 /* replies queued before we stop reading */
 #define READS_PER_TURN 32
 #define NO_RESTRICTION 0xffffffffu
 
@@ -57,20 +56,20 @@ struct hconn {
 	struct vcpu *v;
 	bool dom0;
 	bool attached;
-	bool attach_held;       /* reply waits for the domain's unpause */
+	bool attach_held; /* reply waits for the domain's unpause */
 	struct xh_msg attach_msg;
 	uint32_t restrict_domid;
 	bool in_dispatch;
 	bool dead;
 	struct outpkt *outq, **outq_tail;
 	unsigned int nout;
-	evtchn_port_t *ports;   /* dom0: ports bound through this */
+	evtchn_port_t *ports; /* dom0: ports bound through this */
 	unsigned int nports, ports_cap;
-	uint32_t *handles;      /* dom0: grant handles mapped through this */
+	uint32_t *handles; /* dom0: grant handles mapped through this */
 	unsigned int nhandles, handles_cap;
 };
 
-static struct hconn **conns;     /* by id - 1 */
+static struct hconn **conns; /* by id - 1 */
 static unsigned int conns_cap;
 static unsigned int nconns;
 static struct event *listen_ev;
@@ -141,8 +140,8 @@ static void queue_packet(struct hconn *c, const struct xh_msg *m,
 
 	p = malloc(sizeof(*p) + sizeof(*m) + len);
 	if (p == NULL) {
-		log_warn("connection %u: out of memory queueing a reply",
-			c->id);
+		log_warn(
+			"connection %u: out of memory queueing a reply", c->id);
 		c->dead = true;
 		return;
 	}
@@ -300,22 +299,23 @@ void hosted_dom0_upcall(void)
 	s = d0->shared_info;
 	vi = vcpu_info(d0->vcpu[0]);
 	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
-	while ((sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
-			__ATOMIC_SEQ_CST)) != 0) {
+	while ((sel = __atomic_exchange_n(
+			&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST)) != 0) {
 		for (w = 0; w < BITS_PER_ULONG; w++) {
 			if (!(sel & (1ul << w))) {
 				continue;
 			}
 			bits = __atomic_load_n(&s->evtchn_pending[w],
-				__ATOMIC_SEQ_CST) &
-				~__atomic_load_n(&s->evtchn_mask[w],
-					__ATOMIC_SEQ_CST);
+				       __ATOMIC_SEQ_CST) &
+			       ~__atomic_load_n(
+				       &s->evtchn_mask[w], __ATOMIC_SEQ_CST);
 			for (b = 0; b < BITS_PER_ULONG; b++) {
 				if (!(bits & (1ul << b))) {
 					continue;
 				}
 				port = w * BITS_PER_ULONG + b;
-				/* Like the evtchn device: mask, then hand over. */
+				/* Like the evtchn device: mask, then hand over.
+				 */
 				set_bit(port, s->evtchn_mask);
 				clear_bit(port, s->evtchn_pending);
 				chn = evtchn_from_port(d0, port);
@@ -361,8 +361,8 @@ static void attach_reply(struct hconn *c, const struct xh_msg *req)
 	reply(c, req, 0, &r, sizeof(r), &fd, 1);
 }
 
-static void do_attach(struct hconn *c, const struct xh_msg *m,
-	const uint8_t *payload)
+static void do_attach(
+	struct hconn *c, const struct xh_msg *m, const uint8_t *payload)
 {
 	struct domain *d;
 	struct hdom *hd;
@@ -489,8 +489,8 @@ static void disown_handle(struct hconn *c, uint32_t h)
 	}
 }
 
-static void *payload_at(uint8_t *payload, size_t len, uint64_t addr,
-	size_t size)
+static void *payload_at(
+	uint8_t *payload, size_t len, uint64_t addr, size_t size)
 {
 	uint64_t off;
 
@@ -520,15 +520,17 @@ static void dom0_track(struct hconn *c, const struct xh_msg *m, long rc,
 			p = payload_at(payload, len, m->args[1],
 				sizeof(struct evtchn_bind_interdomain));
 			if (p != NULL) {
-				own_port(c, ((struct evtchn_bind_interdomain *)p)
-						    ->local_port);
+				own_port(
+					c, ((struct evtchn_bind_interdomain *)p)
+						   ->local_port);
 			}
 			break;
 		case EVTCHNOP_bind_virq:
 			p = payload_at(payload, len, m->args[1],
 				sizeof(struct evtchn_bind_virq));
 			if (p != NULL) {
-				own_port(c, ((struct evtchn_bind_virq *)p)->port);
+				own_port(c,
+					((struct evtchn_bind_virq *)p)->port);
 			}
 			break;
 		case EVTCHNOP_alloc_unbound:
@@ -537,8 +539,8 @@ static void dom0_track(struct hconn *c, const struct xh_msg *m, long rc,
 			if (p != NULL &&
 				(((struct evtchn_alloc_unbound *)p)->dom ==
 						DOMID_SELF ||
-					((struct evtchn_alloc_unbound *)p)->dom ==
-						0)) {
+					((struct evtchn_alloc_unbound *)p)
+							->dom == 0)) {
 				own_port(c, ((struct evtchn_alloc_unbound *)p)
 						    ->port);
 			}
@@ -547,7 +549,8 @@ static void dom0_track(struct hconn *c, const struct xh_msg *m, long rc,
 			p = payload_at(payload, len, m->args[1],
 				sizeof(struct evtchn_close));
 			if (p != NULL) {
-				disown_port(c, ((struct evtchn_close *)p)->port);
+				disown_port(
+					c, ((struct evtchn_close *)p)->port);
 			}
 			break;
 		default:
@@ -596,8 +599,8 @@ static bool restricted_refuses(const struct hconn *c, const struct xh_msg *m)
 	return m->op != __HYPERVISOR_dm_op || m->args[0] != c->restrict_domid;
 }
 
-static void do_hypercall(struct hconn *c, const struct xh_msg *m,
-	uint8_t *payload)
+static void do_hypercall(
+	struct hconn *c, const struct xh_msg *m, uint8_t *payload)
 {
 	struct hvcpu *hv = c->v->arch;
 	uint64_t args[5];
@@ -654,8 +657,7 @@ static void do_foreign_map(struct hconn *c, const struct xh_msg *m)
 	if (c->restrict_domid != NO_RESTRICTION) {
 		allowed = m->args[0] == c->restrict_domid;
 	} else {
-		allowed = domain_is_control(c->d) ||
-			c->d->target == m->args[0];
+		allowed = domain_is_control(c->d) || c->d->target == m->args[0];
 	}
 	if (!allowed) {
 		reply(c, m, -EPERM, NULL, 0, NULL, 0);
@@ -741,12 +743,14 @@ static void close_received_fds(struct msghdr *mh)
 	int fd;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+			cm->cmsg_type != SCM_RIGHTS) {
 			continue;
 		}
 		n = (unsigned int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 		for (i = 0; i < n; i++) {
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+				sizeof(fd));
 			close(fd);
 		}
 	}
@@ -944,8 +948,8 @@ static void accept_cb(evutil_socket_t fd, short what, void *arg)
 	c->restrict_domid = NO_RESTRICTION;
 	c->outq_tail = &c->outq;
 	c->rev = event_new(hosted_base, cfd, EV_READ | EV_PERSIST, read_cb, c);
-	c->wev = event_new(hosted_base, cfd, EV_WRITE | EV_PERSIST, write_cb,
-		c);
+	c->wev =
+		event_new(hosted_base, cfd, EV_WRITE | EV_PERSIST, write_cb, c);
 	if (c->rev == NULL || c->wev == NULL) {
 		if (c->rev != NULL) {
 			event_free(c->rev);
@@ -1009,8 +1013,8 @@ int hosted_listen(const char *path)
 		return rc;
 	}
 	listen_fd = fd;
-	listen_ev = event_new(hosted_base, fd, EV_READ | EV_PERSIST, accept_cb,
-		NULL);
+	listen_ev = event_new(
+		hosted_base, fd, EV_READ | EV_PERSIST, accept_cb, NULL);
 	dom0_upcall_ev = event_new(hosted_base, -1, 0, dom0_upcall_cb, NULL);
 	if (listen_ev == NULL || dom0_upcall_ev == NULL) {
 		return -ENOMEM;

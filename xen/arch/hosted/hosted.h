@@ -26,16 +26,16 @@ struct hconn;
 
 struct hosted_config {
 	const char *socket_path;
-	const char *handle_path;    /* dom0's handle, mode 0600 */
+	const char *handle_path; /* dom0's handle, mode 0600 */
 	unsigned int max_domains;
 	uint64_t dom0_pages;
 	uint64_t default_pages;
-	uint64_t max_pages;         /* largest RAM a domain may be given */
+	uint64_t max_pages; /* largest RAM a domain may be given */
 	unsigned int grant_frames;
 	const char *sched;
 	unsigned int nr_cpus;
 	unsigned int max_conns;
-	bool keep_dead;             /* keep a dead guest's domain for dom0 */
+	bool keep_dead; /* keep a dead guest's domain for dom0 */
 };
 extern struct hosted_config hosted_config;
 extern struct event_base *hosted_base;
@@ -43,7 +43,7 @@ extern struct event_base *hosted_base;
 /* Per-domain state of the port (d->arch). */
 struct hdom {
 	int memfd;
-	int memfd_ro;               /* read-only reopen, made on demand */
+	int memfd_ro; /* read-only reopen, made on demand */
 	uint8_t *mem;
 	uint64_t ram_pages;
 	uint64_t shinfo_gfn;
@@ -51,11 +51,11 @@ struct hdom {
 	unsigned int nr_grant_frames;
 	uint64_t ioreq_gfn;
 	unsigned int nr_ioreq;
-	uint64_t total_pages;       /* size of the memfd in pages */
-	struct hconn *guest;        /* the attached guest process, if any */
+	uint64_t total_pages; /* size of the memfd in pages */
+	struct hconn *guest;  /* the attached guest process, if any */
 	bool attached_once;
 	pid_t pid;
-	bool stopped;               /* SIGSTOPped while paused */
+	bool stopped; /* SIGSTOPped while paused */
 };
 
 /* Per-vCPU state of the port (v->arch). */

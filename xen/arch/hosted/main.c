@@ -3,8 +3,6 @@
  * xen-hosted: the hypervisor core as a Linux process. Creates dom0, listens
  * on its socket, runs the event loop until SIGTERM or dom0's shutdown.
  */
-#include "hosted.h"
-
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -19,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hosted.h"
 #include "log.h"
 #include "xen/domain.h"
 #include "xen/hypercall.h"
@@ -33,25 +32,31 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: xen-hosted [OPTION]...\n"
-		"The hypervisor core as a Linux process: domains are processes\n"
+		"The hypervisor core as a Linux process: domains are "
+		"processes\n"
 		"that connect to its socket.\n\n"
 		"  -s, --socket PATH       listen here (default %s)\n"
 		"      --handle-file PATH  where dom0's handle is written\n"
-		"                          (default: the socket path + \".dom0\")\n"
+		"                          (default: the socket path + "
+		"\".dom0\")\n"
 		"  -n, --max-domains N     at most N domains, dom0 included "
 		"(default %u)\n"
-		"      --dom0-pages N      dom0's RAM in 4 KiB pages (default %llu)\n"
+		"      --dom0-pages N      dom0's RAM in 4 KiB pages (default "
+		"%llu)\n"
 		"      --default-pages N   a new domain's RAM (default %llu)\n"
 		"      --max-pages N       the most RAM a domain may get "
 		"(default %llu)\n"
 		"      --grant-frames N    grant-table frames per domain "
 		"(default %u)\n"
-		"      --sched NAME        scheduler: credit (default) or null\n"
+		"      --sched NAME        scheduler: credit (default) or "
+		"null\n"
 		"      --cpus N            physical CPUs the scheduler places "
 		"vCPUs on (default %u)\n"
-		"      --keep-dead         keep a dead guest's domain until dom0 "
+		"      --keep-dead         keep a dead guest's domain until "
+		"dom0 "
 		"destroys it\n"
-		"  -l, --log-level LEVEL   err, warn, info or debug (default info)\n"
+		"  -l, --log-level LEVEL   err, warn, info or debug (default "
+		"info)\n"
 		"  -h, --help              this text\n",
 		hosted_config.socket_path, hosted_config.max_domains,
 		(unsigned long long)hosted_config.dom0_pages,
@@ -89,19 +94,19 @@ enum {
 static int parse_args(int argc, char **argv, bool *exit_now)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "handle-file", required_argument, NULL, OPT_HANDLE_FILE },
-		{ "max-domains", required_argument, NULL, 'n' },
-		{ "dom0-pages", required_argument, NULL, OPT_DOM0_PAGES },
-		{ "default-pages", required_argument, NULL, OPT_DEFAULT_PAGES },
-		{ "max-pages", required_argument, NULL, OPT_MAX_PAGES },
-		{ "grant-frames", required_argument, NULL, OPT_GRANT_FRAMES },
-		{ "sched", required_argument, NULL, OPT_SCHED },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "keep-dead", no_argument, NULL, OPT_KEEP_DEAD },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"socket", required_argument, NULL, 's'},
+		{"handle-file", required_argument, NULL, OPT_HANDLE_FILE},
+		{"max-domains", required_argument, NULL, 'n'},
+		{"dom0-pages", required_argument, NULL, OPT_DOM0_PAGES},
+		{"default-pages", required_argument, NULL, OPT_DEFAULT_PAGES},
+		{"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+		{"grant-frames", required_argument, NULL, OPT_GRANT_FRAMES},
+		{"sched", required_argument, NULL, OPT_SCHED},
+		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"keep-dead", no_argument, NULL, OPT_KEEP_DEAD},
+		{"log-level", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	enum log_level level;
 	uint64_t v;
@@ -117,7 +122,8 @@ static int parse_args(int argc, char **argv, bool *exit_now)
 			hosted_config.handle_path = optarg;
 			break;
 		case 'n':
-			if (parse_u64(optarg, 1, DOMID_FIRST_RESERVED, &v) != 0) {
+			if (parse_u64(optarg, 1, DOMID_FIRST_RESERVED, &v) !=
+				0) {
 				goto bad;
 			}
 			hosted_config.max_domains = (unsigned int)v;
@@ -144,8 +150,9 @@ static int parse_args(int argc, char **argv, bool *exit_now)
 			break;
 		case OPT_SCHED:
 			if (scheduler_find(optarg) == NULL) {
-				fprintf(stderr, "xen-hosted: unknown scheduler "
-						"'%s' (credit, null)\n",
+				fprintf(stderr,
+					"xen-hosted: unknown scheduler "
+					"'%s' (credit, null)\n",
 					optarg);
 				return -EINVAL;
 			}

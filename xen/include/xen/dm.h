@@ -11,8 +11,8 @@
 #ifndef XEN_DM_H
 #define XEN_DM_H
 
-#include "xen/domain.h"
 #include "hvm/dm_op.h"
+#include "xen/domain.h"
 
 /** ioreq servers per target domain; ids are 0 .. MAX_IOREQ_SERVERS - 1. */
 #define MAX_IOREQ_SERVERS 8
@@ -45,27 +45,27 @@ struct xen_dm_op_remote_shutdown {
 
 /** One DMOP call, as the audit trail records it. */
 struct dm_audit_record {
-	uint64_t seq;      /* global call number, from 1 */
-	domid_t caller;    /* the calling domain */
-	domid_t target;    /* the domid it named (DOMID_SELF as given) */
-	uint32_t op;       /* XEN_DMOP_*, or DM_AUDIT_OP_UNKNOWN */
-	int32_t result;    /* what the call returned: 0 or -errno */
-	bool allowed;      /* passed the buffer and access checks */
+	uint64_t seq;   /* global call number, from 1 */
+	domid_t caller; /* the calling domain */
+	domid_t target; /* the domid it named (DOMID_SELF as given) */
+	uint32_t op;    /* XEN_DMOP_*, or DM_AUDIT_OP_UNKNOWN */
+	int32_t result; /* what the call returned: 0 or -errno */
+	bool allowed;   /* passed the buffer and access checks */
 };
 
 /** Audit counters, per target domain and global. */
 struct dm_audit_counters {
-	uint64_t allowed;  /* reached the op (whatever its result) */
-	uint64_t refused;  /* stopped by the buffer or access checks */
-	uint64_t failed;   /* allowed, but the op returned an error */
+	uint64_t allowed; /* reached the op (whatever its result) */
+	uint64_t refused; /* stopped by the buffer or access checks */
+	uint64_t failed;  /* allowed, but the op returned an error */
 };
 
 /** What the core knows about one ioreq server. */
 struct dm_ioreq_server_info {
 	ioservid_t id;
-	domid_t emulator;          /* the domain that created it */
+	domid_t emulator; /* the domain that created it */
 	bool enabled;
-	uint8_t handle_bufioreq;   /* HVM_IOREQSRV_BUFIOREQ_* */
+	uint8_t handle_bufioreq; /* HVM_IOREQSRV_BUFIOREQ_* */
 	uint64_t ioreq_gfn;
 	uint64_t bufioreq_gfn;     /* 0 without a buffered ring */
 	unsigned int nr_ranges[3]; /* per XEN_DMOP_IO_RANGE_* */
@@ -75,16 +75,16 @@ struct dm_ioreq_server_info {
  * Copy the newest min(max, kept) audit records of target domain d to out,
  * oldest first; returns how many were copied.
  */
-unsigned int dm_audit_read(struct domain *d, struct dm_audit_record *out,
-	unsigned int max);
+unsigned int dm_audit_read(
+	struct domain *d, struct dm_audit_record *out, unsigned int max);
 /** d's audit counters: 0, or -ENOENT when d has no DMOP state. */
 int dm_audit_counters(struct domain *d, struct dm_audit_counters *out);
 /** The counters over all DMOP calls since boot. */
 void dm_audit_global(struct dm_audit_counters *out);
 
 /** Server id's state: 0, or -ENOENT when d has no such server. */
-int dm_ioreq_server_get(struct domain *d, unsigned int id,
-	struct dm_ioreq_server_info *out);
+int dm_ioreq_server_get(
+	struct domain *d, unsigned int id, struct dm_ioreq_server_info *out);
 /** The core's pointer to server id's shared_iopage or buffered_iopage. */
 void *dm_ioreq_server_page(struct domain *d, unsigned int id, bool buffered);
 /**
@@ -94,14 +94,13 @@ void *dm_ioreq_server_page(struct domain *d, unsigned int id, bool buffered);
  */
 int dm_ioreq_server_for_io(struct domain *d, uint32_t type, uint64_t addr);
 /** Like dm_ioreq_server_for_io for [addr, addr + size - 1] as a whole. */
-int dm_ioreq_server_for_range(struct domain *d, uint32_t type,
-	uint64_t addr, uint64_t size);
+int dm_ioreq_server_for_range(
+	struct domain *d, uint32_t type, uint64_t addr, uint64_t size);
 
 /** ISA IRQ irq's level as the device model last set it (0 or 1), or -EINVAL. */
 int dm_isa_irq_level(struct domain *d, unsigned int irq);
 /** PCI device/INTx pin level (bus 0, segment 0): 0 or 1, or -EINVAL. */
-int dm_pci_intx_level(struct domain *d, unsigned int device,
-	unsigned int intx);
+int dm_pci_intx_level(struct domain *d, unsigned int device, unsigned int intx);
 /** The ISA IRQ PCI link is routed to (0: disconnected), or -EINVAL. */
 int dm_pci_link_route(struct domain *d, unsigned int link);
 /** Pages reported through XEN_DMOP_modified_memory so far. */

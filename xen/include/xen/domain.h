@@ -9,10 +9,10 @@
 #ifndef XEN_DOMAIN_H
 #define XEN_DOMAIN_H
 
-#include "xen/lib.h"
-#include "xen.h"
 #include "event_channel.h"
 #include "hvm/params.h"
+#include "xen.h"
+#include "xen/lib.h"
 
 struct domain;
 struct evtchn;
@@ -32,7 +32,7 @@ enum evtchn_state {
 };
 
 struct evtchn {
-	uint8_t state;       /* enum evtchn_state */
+	uint8_t state; /* enum evtchn_state */
 	uint8_t pad;
 	uint16_t notify_vcpu;
 	union {
@@ -45,7 +45,8 @@ struct evtchn {
 		} interdomain;
 		uint32_t virq;
 	} u;
-	uint32_t owner; /* the port's tag for its binder (hosted: a connection) */
+	uint32_t owner; /* the port's tag for its binder (hosted: a connection)
+			 */
 };
 
 #define EVTCHN_BUCKET 128
@@ -55,27 +56,27 @@ struct evtchn {
 
 enum vcpu_run_state {
 	VCPU_RUNNABLE = 0,
-	VCPU_BLOCKED,  /* SCHEDOP_block or SCHEDOP_poll: waits for an event */
-	VCPU_OFFLINE,  /* never started, or its domain is paused/shut down */
+	VCPU_BLOCKED, /* SCHEDOP_block or SCHEDOP_poll: waits for an event */
+	VCPU_OFFLINE, /* never started, or its domain is paused/shut down */
 };
 
 struct vcpu {
 	unsigned int vcpu_id;
 	struct domain *domain;
 	enum vcpu_run_state run_state;
-	unsigned int pause_count;   /* > 0: not scheduled */
+	unsigned int pause_count; /* > 0: not scheduled */
 	bool polling;
 	unsigned int nr_poll_ports;
 	evtchn_port_t poll_ports[POLL_MAX_PORTS];
-	uint64_t poll_deadline;     /* ns, 0 = none */
+	uint64_t poll_deadline; /* ns, 0 = none */
 	bool poll_timed_out;
 	evtchn_port_t virq_to_port[NR_VIRQS];
-	struct sched_unit *sched;   /* the scheduler's per-vCPU data */
-	int processor;              /* pCPU the scheduler placed it on */
+	struct sched_unit *sched; /* the scheduler's per-vCPU data */
+	int processor;            /* pCPU the scheduler placed it on */
 	uint64_t cpu_time_ns;
-	struct vcpu *timer_next;    /* on the poll-timeout list */
+	struct vcpu *timer_next; /* on the poll-timeout list */
 	bool on_timer_list;
-	void *arch;                 /* the port's per-vCPU state */
+	void *arch; /* the port's per-vCPU state */
 };
 
 #define MAX_VCPUS_PER_DOMAIN XEN_LEGACY_MAX_VCPUS
@@ -89,16 +90,16 @@ enum domain_dying {
 struct domain {
 	domid_t domain_id;
 	uint8_t handle[16];
-	uint32_t cdf;                 /* XEN_DOMCTL_CDF_* from createdomain */
-	bool is_privileged;           /* may do domctl/sysctl, map foreign */
+	uint32_t cdf;       /* XEN_DOMCTL_CDF_* from createdomain */
+	bool is_privileged; /* may do domctl/sysctl, map foreign */
 	enum domain_dying is_dying;
 	bool is_shutting_down;
 	bool is_shut_down;
-	unsigned int shutdown_code;   /* SHUTDOWN_*, or ~0u when none */
+	unsigned int shutdown_code; /* SHUTDOWN_*, or ~0u when none */
 	unsigned int controller_pause_count;
 	unsigned int refcnt;
 
-	uint64_t max_pages;           /* RAM frames 0 .. max_pages - 1 */
+	uint64_t max_pages; /* RAM frames 0 .. max_pages - 1 */
 	uint64_t tot_pages;
 
 	struct shared_info *shared_info; /* set by arch_domain_create() */
@@ -112,16 +113,16 @@ struct domain {
 	unsigned int max_evtchns;
 
 	struct grant_table *grant_table;
-	struct dm_state *dm;          /* ioreq servers and DMOP audit */
-	domid_t target;               /* device-model target, DOMID_INVALID */
+	struct dm_state *dm; /* ioreq servers and DMOP audit */
+	domid_t target;      /* device-model target, DOMID_INVALID */
 
 	uint64_t create_time_ns;
-	void *arch;                   /* the port's per-domain state */
+	void *arch; /* the port's per-domain state */
 };
 
 /* ---- the domain table ---------------------------------------------- */
 struct domain_limits {
-	unsigned int max_domains;        /* including dom0 */
+	unsigned int max_domains; /* including dom0 */
 	uint64_t default_max_pages;
 	unsigned int max_grant_frames;
 	unsigned int max_maptrack_frames;

@@ -35,9 +35,10 @@ size_t strnlen(const char *s, size_t max);
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
 #define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))
-#define xzalloc_array(type, n) \
-	((n) > SIZE_MAX / sizeof(type) ? NULL : \
-	 (type *)xzalloc_bytes(sizeof(type) * (n)))
+#define xzalloc_array(type, n)                                                 \
+	((n) > SIZE_MAX / sizeof(type)                                         \
+			? NULL                                                 \
+			: (type *)xzalloc_bytes(sizeof(type) * (n)))
 
 /* printk with a level prefix "(XEN) " as Xen prints. */
 enum printk_level {
@@ -61,8 +62,8 @@ size_t console_ring_read(char *buf, size_t size, uint64_t *idx);
 /* Atomic bit operations on words other processors or processes share. */
 static inline bool test_and_set_bit(unsigned int nr, volatile void *addr)
 {
-	volatile unsigned long *w = (volatile unsigned long *)addr +
-		nr / BITS_PER_ULONG;
+	volatile unsigned long *w =
+		(volatile unsigned long *)addr + nr / BITS_PER_ULONG;
 	unsigned long m = 1ul << (nr % BITS_PER_ULONG);
 
 	return (__atomic_fetch_or(w, m, __ATOMIC_SEQ_CST) & m) != 0;
@@ -70,8 +71,8 @@ static inline bool test_and_set_bit(unsigned int nr, volatile void *addr)
 
 static inline bool test_and_clear_bit(unsigned int nr, volatile void *addr)
 {
-	volatile unsigned long *w = (volatile unsigned long *)addr +
-		nr / BITS_PER_ULONG;
+	volatile unsigned long *w =
+		(volatile unsigned long *)addr + nr / BITS_PER_ULONG;
 	unsigned long m = 1ul << (nr % BITS_PER_ULONG);
 
 	return (__atomic_fetch_and(w, ~m, __ATOMIC_SEQ_CST) & m) != 0;
@@ -92,8 +93,9 @@ static inline bool test_bit(unsigned int nr, const volatile void *addr)
 	const volatile unsigned long *w =
 		(const volatile unsigned long *)addr + nr / BITS_PER_ULONG;
 
-	return ((__atomic_load_n(w, __ATOMIC_SEQ_CST) >> (nr % BITS_PER_ULONG)) &
-		1) != 0;
+	return ((__atomic_load_n(w, __ATOMIC_SEQ_CST) >>
+			(nr % BITS_PER_ULONG)) &
+		       1) != 0;
 }
 
 #endif

@@ -17,8 +17,8 @@
 /** The scheduler's view of one vCPU; priv is the scheduler's own. */
 struct sched_unit {
 	struct vcpu *vcpu;
-	int processor;     /* pCPU it is placed on; -1 when none */
-	bool runnable;     /* kept by the core: wake sets, sleep clears */
+	int processor; /* pCPU it is placed on; -1 when none */
+	bool runnable; /* kept by the core: wake sets, sleep clears */
 	void *priv;
 };
 
@@ -31,18 +31,18 @@ struct sched_decision {
 };
 
 struct scheduler_ops {
-	const char *name;       /* as given to the sched= option */
+	const char *name; /* as given to the sched= option */
 	int (*init)(struct sched_instance *s);
 	void (*deinit)(struct sched_instance *s);
 	/** A new vCPU (not runnable yet); choose u->processor. */
 	int (*insert_unit)(struct sched_instance *s, struct sched_unit *u);
 	void (*remove_unit)(struct sched_instance *s, struct sched_unit *u);
 	/** u became runnable (u->runnable already true). */
-	void (*wake)(struct sched_instance *s, struct sched_unit *u,
-		uint64_t now);
+	void (*wake)(
+		struct sched_instance *s, struct sched_unit *u, uint64_t now);
 	/** u stopped being runnable (u->runnable already false). */
-	void (*sleep)(struct sched_instance *s, struct sched_unit *u,
-		uint64_t now);
+	void (*sleep)(
+		struct sched_instance *s, struct sched_unit *u, uint64_t now);
 	/** u gives up the rest of its slice. */
 	void (*yield)(struct sched_instance *s, struct sched_unit *u);
 	/** Pick what cpu runs from now; prev is what it ran (NULL: idle). */
@@ -77,8 +77,8 @@ void sched_remove_vcpu(struct vcpu *v);
 /** Tell the scheduler about a change of v's runnability. */
 void sched_vcpu_runnable_changed(struct vcpu *v, uint64_t now);
 void sched_yield_vcpu(struct vcpu *v);
-struct sched_decision sched_pick(unsigned int cpu, struct sched_unit *prev,
-	uint64_t now);
+struct sched_decision sched_pick(
+	unsigned int cpu, struct sched_unit *prev, uint64_t now);
 /** Whether the core considers v runnable (not blocked, not paused). */
 bool vcpu_runnable(const struct vcpu *v);
 /**
@@ -98,10 +98,10 @@ int sched_wake_target(struct vcpu *v);
  * are forgotten when its last vCPU is removed. -EINVAL for a value out of
  * range or when s does not run "credit".
  */
-int csched_set_weight(struct sched_instance *s, domid_t domid,
-	unsigned int weight);
-int csched_get_weight(struct sched_instance *s, domid_t domid,
-	unsigned int *weight);
+int csched_set_weight(
+	struct sched_instance *s, domid_t domid, unsigned int weight);
+int csched_get_weight(
+	struct sched_instance *s, domid_t domid, unsigned int *weight);
 int csched_set_cap(struct sched_instance *s, domid_t domid, unsigned int cap);
 int csched_get_cap(struct sched_instance *s, domid_t domid, unsigned int *cap);
 /** The same on the core's instance (sched.c); -EINVAL unless it is credit. */

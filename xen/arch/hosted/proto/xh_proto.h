@@ -48,22 +48,22 @@
 #define XH_PORT_UPCALL 0xffffffffu
 
 enum xh_type {
-	XH_ATTACH = 1,       /* args[0] domid; payload: 16-byte handle */
-	XH_HYPERCALL = 2,    /* op, args[0..4], payload */
-	XH_FOREIGN_MAP = 3,  /* args[0] domid, args[1] prot: memfd back */
-	XH_RESTRICT = 4,     /* args[0] domid: DMOPs to it only, for ever */
-	XH_REPLY = 0x40,     /* ret, payload, maybe fds */
-	XH_EVENT = 0x41,     /* args[0] port; unsolicited */
+	XH_ATTACH = 1,      /* args[0] domid; payload: 16-byte handle */
+	XH_HYPERCALL = 2,   /* op, args[0..4], payload */
+	XH_FOREIGN_MAP = 3, /* args[0] domid, args[1] prot: memfd back */
+	XH_RESTRICT = 4,    /* args[0] domid: DMOPs to it only, for ever */
+	XH_REPLY = 0x40,    /* ret, payload, maybe fds */
+	XH_EVENT = 0x41,    /* args[0] port; unsolicited */
 };
 
 struct xh_msg {
 	uint32_t magic;
 	uint16_t type;
-	uint16_t nfds;   /* descriptors attached to this packet */
-	uint32_t seq;    /* echoed in the reply */
-	uint32_t len;    /* payload bytes after this header */
+	uint16_t nfds; /* descriptors attached to this packet */
+	uint32_t seq;  /* echoed in the reply */
+	uint32_t len;  /* payload bytes after this header */
 	uint64_t op;
-	int64_t ret;     /* replies: >= 0 result or -errno */
+	int64_t ret; /* replies: >= 0 result or -errno */
 	uint64_t args[6];
 };
 _Static_assert(sizeof(struct xh_msg) == 80, "xh_msg layout");
@@ -74,13 +74,13 @@ _Static_assert(sizeof(struct xh_msg) == 80, "xh_msg layout");
  */
 struct xh_attach_reply {
 	uint32_t domid;
-	uint32_t flags;          /* XH_ATTACH_* */
-	uint64_t nr_pages;       /* RAM frames 0 .. nr_pages - 1 */
+	uint32_t flags;    /* XH_ATTACH_* */
+	uint64_t nr_pages; /* RAM frames 0 .. nr_pages - 1 */
 	uint64_t shared_info_gfn;
-	uint64_t grant_gfn;      /* first grant-table frame */
+	uint64_t grant_gfn; /* first grant-table frame */
 	uint32_t nr_grant_frames;
 	uint32_t max_vcpus;
-	uint64_t memfd_pages;    /* size of the memfd, in pages */
+	uint64_t memfd_pages; /* size of the memfd, in pages */
 };
 _Static_assert(sizeof(struct xh_attach_reply) == 48, "attach reply layout");
 

@@ -22,8 +22,8 @@ void arch_free(void *p);
  * d->shared_info) and room for grant_frames grant-table frames and
  * ioreq_pages ioreq pages, all addressable by the core and all zeroed.
  */
-int arch_domain_create(struct domain *d, unsigned int grant_frames,
-	unsigned int ioreq_pages);
+int arch_domain_create(
+	struct domain *d, unsigned int grant_frames, unsigned int ioreq_pages);
 void arch_domain_destroy(struct domain *d);
 /** Change d's RAM size; -EBUSY when the port cannot any more. */
 int arch_domain_set_max_pages(struct domain *d, uint64_t pages);
@@ -39,10 +39,9 @@ uint64_t arch_shared_info_gfn(struct domain *d);
 
 /* ---- guest memory access for hypercall arguments ------------------- */
 /** 0, or -EFAULT when [addr, addr + len) is not the caller's to read. */
-int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr,
-	size_t len);
-int arch_copy_to_guest(struct vcpu *v, uint64_t addr, const void *src,
-	size_t len);
+int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr, size_t len);
+int arch_copy_to_guest(
+	struct vcpu *v, uint64_t addr, const void *src, size_t len);
 
 /* ---- grants -------------------------------------------------------- */
 /**
