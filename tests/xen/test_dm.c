@@ -18,11 +18,12 @@
 #include <string.h>
 
 #include "arch_fake.h"
-#include "xen/dm.h"
-#include "xen/hypercall.h"
 #include "hvm/hvm_op.h"
 #include "hvm/ioreq.h"
 #include "sched.h"
+#include "xen/dm.h"
+#include "xen/event.h"
+#include "xen/hypercall.h"
 
 #define RAM_PAGES 64u
 #define OP_HDR offsetof(struct xen_dm_op, u)
@@ -63,8 +64,8 @@ static int dm_teardown(void **state)
 /* ---- helpers ------------------------------------------------------------- */
 
 /** A DMOP with bufs[0] = op (size0 bytes) and bufs[1] = b1 when nr = 2. */
-static long dmop_bufs(struct domain *caller, domid_t target,
-	unsigned int nr, void *op, size_t size0, void *b1, size_t size1)
+static long dmop_bufs(struct domain *caller, domid_t target, unsigned int nr,
+	void *op, size_t size0, void *b1, size_t size1)
 {
 	struct xen_dm_op_buf bufs[3];
 
@@ -89,8 +90,8 @@ static void op_init(struct xen_dm_op *op, uint32_t nr)
 	op->op = nr;
 }
 
-static long create_server(struct domain *caller, domid_t target,
-	uint8_t bufioreq, ioservid_t *id)
+static long create_server(
+	struct domain *caller, domid_t target, uint8_t bufioreq, ioservid_t *id)
 {
 	struct xen_dm_op op;
 	long rc;
@@ -128,8 +129,8 @@ static long map_range(struct domain *caller, domid_t target, ioservid_t id,
 {
 	struct xen_dm_op op;
 
-	op_init(&op, map ? XEN_DMOP_map_io_range_to_ioreq_server :
-		XEN_DMOP_unmap_io_range_from_ioreq_server);
+	op_init(&op, map ? XEN_DMOP_map_io_range_to_ioreq_server
+			 : XEN_DMOP_unmap_io_range_from_ioreq_server);
 	op.u.map_io_range_to_ioreq_server.id = id;
 	op.u.map_io_range_to_ioreq_server.type = type;
 	op.u.map_io_range_to_ioreq_server.start = start;
@@ -137,8 +138,8 @@ static long map_range(struct domain *caller, domid_t target, ioservid_t id,
 	return dmop(caller, target, &op);
 }
 
-static long set_state(struct domain *caller, domid_t target, ioservid_t id,
-	uint8_t enabled)
+static long set_state(
+	struct domain *caller, domid_t target, ioservid_t id, uint8_t enabled)
 {
 	struct xen_dm_op op;
 
@@ -148,8 +149,7 @@ static long set_state(struct domain *caller, domid_t target, ioservid_t id,
 	return dmop(caller, target, &op);
 }
 
-static long destroy_server(struct domain *caller, domid_t target,
-	ioservid_t id)
+static long destroy_server(struct domain *caller, domid_t target, ioservid_t id)
 {
 	struct xen_dm_op op;
 
@@ -199,8 +199,8 @@ static long modified(struct domain *caller, uint32_t nr_extents,
 
 	op_init(&op, XEN_DMOP_modified_memory);
 	op.u.modified_memory.nr_extents = nr_extents;
-	return dmop_bufs(caller, guest->domain_id, 2, &op, sizeof(op), ext,
-		ext_bytes);
+	return dmop_bufs(
+		caller, guest->domain_id, 2, &op, sizeof(op), ext, ext_bytes);
 }
 
 static struct dm_audit_record last_record(struct domain *d)
@@ -229,23 +229,23 @@ static void test_unprivileged_non_dm_is_refused(void **state)
 {
 	struct dm_audit_counters c;
 
-	assert_int_equal(create_server(other, guest->domain_id, 0, NULL),
-		-EPERM);
+	assert_int_equal(
+		create_server(other, guest->domain_id, 0, NULL), -EPERM);
 	assert_int_equal(isa_irq(other, 3, 1), -EPERM);
 	assert_int_equal(dm_isa_irq_level(guest, 3), 0);
 	/* The stub serves the guest only. */
-	assert_int_equal(create_server(stub, other->domain_id, 0, NULL),
-		-EPERM);
-	assert_int_equal(create_server(stub, dom0->domain_id, 0, NULL),
-		-EPERM);
+	assert_int_equal(
+		create_server(stub, other->domain_id, 0, NULL), -EPERM);
+	assert_int_equal(create_server(stub, dom0->domain_id, 0, NULL), -EPERM);
 	/* A guest cannot drive its own device model's state either. */
-	assert_int_equal(create_server(guest, stub->domain_id, 0, NULL),
-		-EPERM);
+	assert_int_equal(
+		create_server(guest, stub->domain_id, 0, NULL), -EPERM);
 	c = counters(guest);
 	assert_int_equal(c.refused, 2);
 	assert_int_equal(c.allowed, 0);
-	assert_int_equal(dm_ioreq_server_get(guest, 0,
-		&(struct dm_ioreq_server_info){ 0 }), -ENOENT);
+	assert_int_equal(dm_ioreq_server_get(
+				 guest, 0, &(struct dm_ioreq_server_info){0}),
+		-ENOENT);
 }
 
 static void test_privileged_and_device_model_are_allowed(void **state)
@@ -277,8 +277,10 @@ static void test_privileged_and_device_model_are_allowed(void **state)
 		op.u.set_isa_irq_level.level = 1;
 		buf.h.p = &op;
 		buf.size = sizeof(op);
-		assert_int_equal(fake_hypercall(stub, 0, __HYPERVISOR_dm_op,
-			guest->domain_id, 1, FAKE_PTR(&buf), 0, 0), 0);
+		assert_int_equal(
+			fake_hypercall(stub, 0, __HYPERVISOR_dm_op,
+				guest->domain_id, 1, FAKE_PTR(&buf), 0, 0),
+			0);
 		assert_int_equal(dm_isa_irq_level(guest, 7), 1);
 	}
 }
@@ -289,14 +291,13 @@ static void test_self_and_missing_targets_are_refused(void **state)
 	struct dm_audit_record rec;
 
 	dm_audit_global(&before);
-	assert_int_equal(create_server(guest, guest->domain_id, 0, NULL),
-		-EPERM);
+	assert_int_equal(
+		create_server(guest, guest->domain_id, 0, NULL), -EPERM);
 	assert_int_equal(create_server(guest, DOMID_SELF, 0, NULL), -EPERM);
 	/* Privilege does not allow a DMOP against oneself. */
 	assert_int_equal(create_server(dom0, DOMID_SELF, 0, NULL), -EPERM);
 	assert_int_equal(create_server(dom0, 0, 0, NULL), -EPERM);
-	assert_int_equal(create_server(stub, stub->domain_id, 0, NULL),
-		-EPERM);
+	assert_int_equal(create_server(stub, stub->domain_id, 0, NULL), -EPERM);
 
 	assert_int_equal(create_server(dom0, 77, 0, NULL), -ESRCH);
 	assert_int_equal(create_server(stub, 77, 0, NULL), -ESRCH);
@@ -334,9 +335,9 @@ static void test_audit_records_allowed_and_refused_calls(void **state)
 	fake_advance(5000000000ull);
 	fake_console_clear();
 
-	assert_int_equal(isa_irq(stub, 4, 1), 0);          /* allowed */
-	assert_int_equal(isa_irq(other, 4, 0), -EPERM);    /* refused */
-	assert_int_equal(isa_irq(dom0, 16, 1), -EINVAL);   /* allowed, fails */
+	assert_int_equal(isa_irq(stub, 4, 1), 0);        /* allowed */
+	assert_int_equal(isa_irq(other, 4, 0), -EPERM);  /* refused */
+	assert_int_equal(isa_irq(dom0, 16, 1), -EINVAL); /* allowed, fails */
 
 	n = dm_audit_read(guest, rec, DM_AUDIT_RING);
 	assert_int_equal(n, 3);
@@ -369,8 +370,8 @@ static void test_audit_records_allowed_and_refused_calls(void **state)
 	assert_int_equal(after.failed - before.failed, 1);
 
 	/* Refused calls are logged at INFO, allowed ones only at DEBUG. */
-	assert_non_null(strstr(fake_console(),
-		"dm_op: d3 -> d1 op 9 refused: -1"));
+	assert_non_null(
+		strstr(fake_console(), "dm_op: d3 -> d1 op 9 refused: -1"));
 	assert_null(strstr(fake_console(), "d2 -> d1"));
 	printk_set_level(XENLOG_DEBUG);
 	assert_int_equal(isa_irq(stub, 4, 0), 0);
@@ -406,19 +407,23 @@ static void test_bad_nr_bufs(void **state)
 	struct xen_dm_op op;
 
 	op_init(&op, XEN_DMOP_set_isa_irq_level);
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 0, &op,
-		sizeof(op), NULL, 0), -ENODATA);
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 3, &op,
-		sizeof(op), &op, sizeof(op)), -E2BIG);
-	assert_int_equal(do_dm_op(stub->vcpu[0], guest->domain_id, 1,
-		FAKE_BAD_ADDR), -EFAULT);
-	assert_int_equal(do_dm_op(stub->vcpu[0], guest->domain_id, 1, 0),
-		-EFAULT);
-	/* Buffer errors come before the access check, as in Xen. */
-	assert_int_equal(dmop_bufs(other, guest->domain_id, 0, &op,
-		sizeof(op), NULL, 0), -ENODATA);
-	assert_int_equal(dmop_bufs(dom0, 77, 3, &op, sizeof(op), NULL, 0),
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 0, &op, sizeof(op), NULL, 0),
+		-ENODATA);
+	assert_int_equal(dmop_bufs(stub, guest->domain_id, 3, &op, sizeof(op),
+				 &op, sizeof(op)),
 		-E2BIG);
+	assert_int_equal(
+		do_dm_op(stub->vcpu[0], guest->domain_id, 1, FAKE_BAD_ADDR),
+		-EFAULT);
+	assert_int_equal(
+		do_dm_op(stub->vcpu[0], guest->domain_id, 1, 0), -EFAULT);
+	/* Buffer errors come before the access check, as in Xen. */
+	assert_int_equal(
+		dmop_bufs(other, guest->domain_id, 0, &op, sizeof(op), NULL, 0),
+		-ENODATA);
+	assert_int_equal(
+		dmop_bufs(dom0, 77, 3, &op, sizeof(op), NULL, 0), -E2BIG);
 
 	c = counters(guest);
 	assert_int_equal(c.refused, 5);
@@ -436,27 +441,34 @@ static void test_short_and_malformed_op_buffer(void **state)
 
 	op_init(&op, XEN_DMOP_create_ioreq_server);
 	/* Not even the header. */
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op, 4, NULL,
-		0), -EFAULT);
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op, 0, NULL,
-		0), -EFAULT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op, 4, NULL, 0), -EFAULT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op, 0, NULL, 0), -EFAULT);
 	/* The header but not all of create_ioreq_server (6 bytes). */
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op,
-		OP_HDR + 5, NULL, 0), -EFAULT);
-	assert_int_equal(dm_ioreq_server_get(guest, 0,
-		&(struct dm_ioreq_server_info){ 0 }), -ENOENT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op, OP_HDR + 5, NULL, 0),
+		-EFAULT);
+	assert_int_equal(dm_ioreq_server_get(
+				 guest, 0, &(struct dm_ioreq_server_info){0}),
+		-ENOENT);
 	/* Exactly what the op needs is enough; id comes back. */
 	op.u.create_ioreq_server.id = 0xffff;
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op,
-		OP_HDR + sizeof(op.u.create_ioreq_server), NULL, 0), 0);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op,
+			OP_HDR + sizeof(op.u.create_ioreq_server), NULL, 0),
+		0);
 	assert_int_equal(op.u.create_ioreq_server.id, 0);
 	/* A short isa_irq op: 2 bytes needed. */
 	op_init(&op, XEN_DMOP_set_isa_irq_level);
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op,
-		OP_HDR + 1, NULL, 0), -EFAULT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op, OP_HDR + 1, NULL, 0),
+		-EFAULT);
 	/* Buffer in bad guest memory. */
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1,
-		(void *)(uintptr_t)FAKE_BAD_ADDR, sizeof(op), NULL, 0), -EFAULT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1,
+			(void *)(uintptr_t)FAKE_BAD_ADDR, sizeof(op), NULL, 0),
+		-EFAULT);
 
 	/* Header padding must be zero. */
 	op_init(&op, XEN_DMOP_set_isa_irq_level);
@@ -475,8 +487,8 @@ static void test_short_and_malformed_op_buffer(void **state)
 
 	/* Copying the result back can fault too. */
 	fake_fail_copies_after(4);
-	assert_int_equal(create_server(stub, guest->domain_id, 0, &id),
-		-EFAULT);
+	assert_int_equal(
+		create_server(stub, guest->domain_id, 0, &id), -EFAULT);
 	fake_fail_copies_after(-1);
 }
 
@@ -484,6 +496,7 @@ static void test_short_and_malformed_op_buffer(void **state)
 
 static void test_ioreq_server_create_info_destroy(void **state)
 {
+	evtchn_port_t info_port = 0, port;
 	struct xen_dm_op_get_ioreq_server_info info;
 	struct buffered_iopage *bp;
 	struct ioreq *slot;
@@ -491,10 +504,12 @@ static void test_ioreq_server_create_info_destroy(void **state)
 	uint8_t *page;
 
 	assert_int_equal(create_server(stub, guest->domain_id,
-		HVM_IOREQSRV_BUFIOREQ_ATOMIC, &id), 0);
+				 HVM_IOREQSRV_BUFIOREQ_ATOMIC, &id),
+		0);
 	assert_int_equal(id, 0);
 	assert_int_equal(create_server(stub, guest->domain_id,
-		HVM_IOREQSRV_BUFIOREQ_OFF, &id2), 0);
+				 HVM_IOREQSRV_BUFIOREQ_OFF, &id2),
+		0);
 	assert_int_equal(id2, 1);
 
 	/* Whatever was in the pages, the emulator sees them idle. */
@@ -507,7 +522,17 @@ static void test_ioreq_server_create_info_destroy(void **state)
 	assert_int_equal(server_info(stub, guest->domain_id, id, &info), 0);
 	assert_int_equal(info.ioreq_pfn, arch_ioreq_page_gfn(guest, 0));
 	assert_int_equal(info.bufioreq_pfn, arch_ioreq_page_gfn(guest, 1));
-	assert_int_equal(info.bufioreq_port, 0);
+	/* The buffered ring's channel: unbound in the guest, for the stub. */
+	assert_true(info.bufioreq_port > 0);
+	{
+		struct evtchn *chn =
+			evtchn_from_port(guest, info.bufioreq_port);
+
+		assert_non_null(chn);
+		assert_int_equal(chn->state, ECS_UNBOUND);
+		assert_int_equal(chn->u.unbound.remote_domid, stub->domain_id);
+		info_port = info.bufioreq_port;
+	}
 	slot = (struct ioreq *)page;
 	assert_int_equal(slot[0].state, STATE_IOREQ_NONE);
 	assert_int_equal(slot[1].state, STATE_IOREQ_NONE);
@@ -521,25 +546,26 @@ static void test_ioreq_server_create_info_destroy(void **state)
 	assert_null(dm_ioreq_server_page(guest, id2, true));
 
 	/* Only the emulator that created a server may use it. */
-	assert_int_equal(server_info(dom0, guest->domain_id, id, NULL),
-		-EPERM);
+	assert_int_equal(server_info(dom0, guest->domain_id, id, NULL), -EPERM);
 	assert_int_equal(destroy_server(dom0, guest->domain_id, id), -EPERM);
 	/* Bad ids. */
-	assert_int_equal(server_info(stub, guest->domain_id, 5, NULL),
-		-ENOENT);
-	assert_int_equal(server_info(stub, guest->domain_id, 0xffff, NULL),
-		-ENOENT);
+	assert_int_equal(server_info(stub, guest->domain_id, 5, NULL), -ENOENT);
+	assert_int_equal(
+		server_info(stub, guest->domain_id, 0xffff, NULL), -ENOENT);
 	assert_int_equal(set_state(stub, guest->domain_id, 7, 1), -ENOENT);
 	assert_int_equal(destroy_server(stub, guest->domain_id, 9), -ENOENT);
 
 	/* Bad bufioreq handling. */
-	assert_int_equal(create_server(stub, guest->domain_id, 3, NULL),
-		-EINVAL);
+	assert_int_equal(
+		create_server(stub, guest->domain_id, 3, NULL), -EINVAL);
 
+	port = info_port;
 	assert_int_equal(destroy_server(stub, guest->domain_id, id), 0);
+	/* Destroying the server closed its channel. */
+	assert_int_equal(evtchn_from_port(guest, port)->state, ECS_FREE);
 	assert_int_equal(destroy_server(stub, guest->domain_id, id), -ENOENT);
-	assert_int_equal(server_info(stub, guest->domain_id, id, NULL),
-		-ENOENT);
+	assert_int_equal(
+		server_info(stub, guest->domain_id, id, NULL), -ENOENT);
 	/* Its slot is reused. */
 	assert_int_equal(create_server(stub, guest->domain_id, 0, &id), 0);
 	assert_int_equal(id, 0);
@@ -551,20 +577,21 @@ static void test_ioreq_server_limit(void **state)
 	unsigned int i;
 
 	for (i = 0; i < MAX_IOREQ_SERVERS; i++) {
-		assert_int_equal(create_server(stub, guest->domain_id, 1, &id),
-			0);
+		assert_int_equal(
+			create_server(stub, guest->domain_id, 1, &id), 0);
 		assert_int_equal(id, i);
 	}
-	assert_int_equal(create_server(stub, guest->domain_id, 1, &id),
-		-ENOSPC);
+	assert_int_equal(
+		create_server(stub, guest->domain_id, 1, &id), -ENOSPC);
 	/* Every server's pages are its own. */
 	for (i = 0; i < MAX_IOREQ_SERVERS; i++) {
 		struct xen_dm_op_get_ioreq_server_info info;
 
 		assert_int_equal(server_info(stub, guest->domain_id,
-			(ioservid_t)i, &info), 0);
-		assert_int_equal(info.ioreq_pfn,
-			arch_ioreq_page_gfn(guest, 2 * i));
+					 (ioservid_t)i, &info),
+			0);
+		assert_int_equal(
+			info.ioreq_pfn, arch_ioreq_page_gfn(guest, 2 * i));
 		assert_int_equal(info.bufioreq_pfn,
 			arch_ioreq_page_gfn(guest, 2 * i + 1));
 	}
@@ -580,58 +607,80 @@ static void test_ioreq_server_ranges(void **state)
 	assert_int_equal(create_server(stub, guest->domain_id, 0, &id), 0);
 	assert_int_equal(create_server(stub, guest->domain_id, 0, &id2), 0);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true), 0);
-	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000, 0xfe000fff, true), 0);
-	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PCI, XEN_DMOP_PCI_SBDF(0, 0, 3, 0),
-		XEN_DMOP_PCI_SBDF(0, 0, 3, 0), true), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true),
+		0);
+	assert_int_equal(
+		map_range(stub, guest->domain_id, id, XEN_DMOP_IO_RANGE_MEMORY,
+			0xfe000000, 0xfe000fff, true),
+		0);
+	assert_int_equal(
+		map_range(stub, guest->domain_id, id, XEN_DMOP_IO_RANGE_PCI,
+			XEN_DMOP_PCI_SBDF(0, 0, 3, 0),
+			XEN_DMOP_PCI_SBDF(0, 0, 3, 0), true),
+		0);
 
 	/* Disabled servers get nothing. */
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3f8), -ENOENT);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3f8),
+		-ENOENT);
 	assert_int_equal(set_state(stub, guest->domain_id, id, 1), 0);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3f8), id);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3ff), id);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x400), -ENOENT);
-	assert_int_equal(dm_ioreq_server_for_io(guest,
-		XEN_DMOP_IO_RANGE_MEMORY, 0xfe000800), id);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3f8),
+		id);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3ff),
+		id);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x400),
+		-ENOENT);
+	assert_int_equal(dm_ioreq_server_for_io(
+				 guest, XEN_DMOP_IO_RANGE_MEMORY, 0xfe000800),
+		id);
 	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PCI,
-		XEN_DMOP_PCI_SBDF(0, 0, 3, 0)), id);
+				 XEN_DMOP_PCI_SBDF(0, 0, 3, 0)),
+		id);
 	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PCI,
-		XEN_DMOP_PCI_SBDF(0, 0, 4, 0)), -ENOENT);
+				 XEN_DMOP_PCI_SBDF(0, 0, 4, 0)),
+		-ENOENT);
 	/* Same port number, other type: nothing. */
-	assert_int_equal(dm_ioreq_server_for_io(guest,
-		XEN_DMOP_IO_RANGE_MEMORY, 0x3f8), -ENOENT);
-	assert_int_equal(dm_ioreq_server_for_range(guest,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fe, 4), -ENOENT);
-	assert_int_equal(dm_ioreq_server_for_range(guest,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fc, 4), id);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_MEMORY, 0x3f8),
+		-ENOENT);
+	assert_int_equal(dm_ioreq_server_for_range(
+				 guest, XEN_DMOP_IO_RANGE_PORT, 0x3fe, 4),
+		-ENOENT);
+	assert_int_equal(dm_ioreq_server_for_range(
+				 guest, XEN_DMOP_IO_RANGE_PORT, 0x3fc, 4),
+		id);
 	assert_int_equal(dm_ioreq_server_for_io(guest, 3, 0), -EINVAL);
 
 	/* No overlapping duplicates in a server. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true), -EEXIST);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true),
+		-EEXIST);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f0, 0x3f8, true), -EEXIST);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f0, 0x3f8, true),
+		-EEXIST);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fa, 0x3fb, true), -EEXIST);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3fa, 0x3fb, true),
+		-EEXIST);
 	/* Another server may claim the same range. */
 	assert_int_equal(map_range(stub, guest->domain_id, id2,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, true),
+		0);
 
 	/* Bad arguments. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x10, 0xf, true), -EINVAL);
-	assert_int_equal(map_range(stub, guest->domain_id, id, 3, 0, 1,
-		true), -EINVAL);
+				 XEN_DMOP_IO_RANGE_PORT, 0x10, 0xf, true),
+		-EINVAL);
+	assert_int_equal(
+		map_range(stub, guest->domain_id, id, 3, 0, 1, true), -EINVAL);
 	assert_int_equal(map_range(stub, guest->domain_id, 6,
-		XEN_DMOP_IO_RANGE_PORT, 0, 1, true), -ENOENT);
+				 XEN_DMOP_IO_RANGE_PORT, 0, 1, true),
+		-ENOENT);
 	assert_int_equal(map_range(dom0, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x60, 0x60, true), -EPERM);
+				 XEN_DMOP_IO_RANGE_PORT, 0x60, 0x60, true),
+		-EPERM);
 	{
 		struct xen_dm_op op;
 
@@ -645,45 +694,58 @@ static void test_ioreq_server_ranges(void **state)
 
 	/* Adjacent ranges merge; part of a range can be unmapped. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x400, 0x407, true), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x400, 0x407, true),
+		0);
 	assert_int_equal(dm_ioreq_server_get(guest, id, &si), 0);
 	assert_int_equal(si.nr_ranges[XEN_DMOP_IO_RANGE_PORT], 1);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fc, 0x3fd, false), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3fc, 0x3fd, false),
+		0);
 	assert_int_equal(dm_ioreq_server_get(guest, id, &si), 0);
 	assert_int_equal(si.nr_ranges[XEN_DMOP_IO_RANGE_PORT], 2);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3fc), -ENOENT);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3fe), id);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3fc),
+		-ENOENT);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3fe),
+		id);
 	/* Unmapping what is not (wholly) mapped. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fc, 0x3fd, false), -ENOENT);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3fc, 0x3fd, false),
+		-ENOENT);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, false), -ENOENT);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3ff, false),
+		-ENOENT);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3fb, false), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3f8, 0x3fb, false),
+		0);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x3fe, 0x407, false), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x3fe, 0x407, false),
+		0);
 	assert_int_equal(dm_ioreq_server_get(guest, id, &si), 0);
 	assert_int_equal(si.nr_ranges[XEN_DMOP_IO_RANGE_PORT], 0);
 
 	/* Disabling stops the routing; destroying drops the ranges. */
 	assert_int_equal(set_state(stub, guest->domain_id, id, 0), 0);
-	assert_int_equal(dm_ioreq_server_for_io(guest,
-		XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000), -ENOENT);
+	assert_int_equal(dm_ioreq_server_for_io(
+				 guest, XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000),
+		-ENOENT);
 	assert_int_equal(set_state(stub, guest->domain_id, id, 1), 0);
-	assert_int_equal(dm_ioreq_server_for_io(guest,
-		XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000), id);
+	assert_int_equal(dm_ioreq_server_for_io(
+				 guest, XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000),
+		id);
 	assert_int_equal(destroy_server(stub, guest->domain_id, id), 0);
-	assert_int_equal(dm_ioreq_server_for_io(guest,
-		XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000), -ENOENT);
+	assert_int_equal(dm_ioreq_server_for_io(
+				 guest, XEN_DMOP_IO_RANGE_MEMORY, 0xfe000000),
+		-ENOENT);
 	/* The second server is still disabled. */
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3f8), -ENOENT);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3f8),
+		-ENOENT);
 	assert_int_equal(set_state(stub, guest->domain_id, id2, 1), 0);
-	assert_int_equal(dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT,
-		0x3f8), id2);
+	assert_int_equal(
+		dm_ioreq_server_for_io(guest, XEN_DMOP_IO_RANGE_PORT, 0x3f8),
+		id2);
 }
 
 static void test_ioreq_server_range_limit(void **state)
@@ -693,21 +755,27 @@ static void test_ioreq_server_range_limit(void **state)
 
 	assert_int_equal(create_server(stub, guest->domain_id, 0, &id), 0);
 	for (i = 0; i < DM_MAX_IO_RANGES; i++) {
-		assert_int_equal(map_range(stub, guest->domain_id, id,
-			XEN_DMOP_IO_RANGE_MEMORY, 0x10000ull * i,
-			0x10000ull * i + 0xff, true), 0);
+		assert_int_equal(
+			map_range(stub, guest->domain_id, id,
+				XEN_DMOP_IO_RANGE_MEMORY, 0x10000ull * i,
+				0x10000ull * i + 0xff, true),
+			0);
 	}
-	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_MEMORY, 0x10000000, 0x100000ff, true),
+	assert_int_equal(
+		map_range(stub, guest->domain_id, id, XEN_DMOP_IO_RANGE_MEMORY,
+			0x10000000, 0x100000ff, true),
 		-ENOSPC);
 	/* Growing a range takes no slot; splitting one does. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_MEMORY, 0x100, 0x1ff, true), 0);
+				 XEN_DMOP_IO_RANGE_MEMORY, 0x100, 0x1ff, true),
+		0);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_MEMORY, 0x10, 0x1f, false), -ENOSPC);
+				 XEN_DMOP_IO_RANGE_MEMORY, 0x10, 0x1f, false),
+		-ENOSPC);
 	/* Other types have their own budget. */
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x60, 0x64, true), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x60, 0x64, true),
+		0);
 }
 
 /* ---- interrupt lines ----------------------------------------------------- */
@@ -793,15 +861,17 @@ static void test_modified_memory_extents(void **state)
 	ext[2].pad = 0;
 	assert_int_equal(modified(stub, 3, ext, 2 * sizeof(ext[0])), -EINVAL);
 	assert_int_equal(modified(stub, 3, ext, sizeof(ext) - 1), -EINVAL);
-	assert_int_equal(modified(stub, 1,
-		(void *)(uintptr_t)FAKE_BAD_ADDR, sizeof(ext[0])), -EFAULT);
+	assert_int_equal(modified(stub, 1, (void *)(uintptr_t)FAKE_BAD_ADDR,
+				 sizeof(ext[0])),
+		-EFAULT);
 	/* Only with exactly two buffers, and opaque 0. */
 	op_init(&op, XEN_DMOP_modified_memory);
 	op.u.modified_memory.nr_extents = 1;
 	assert_int_equal(dmop(stub, guest->domain_id, &op), -EINVAL);
 	op.u.modified_memory.opaque = 1;
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 2, &op,
-		sizeof(op), ext, sizeof(ext)), -EINVAL);
+	assert_int_equal(dmop_bufs(stub, guest->domain_id, 2, &op, sizeof(op),
+				 ext, sizeof(ext)),
+		-EINVAL);
 	assert_int_equal(modified(stub, 3, ext, sizeof(ext)), 0);
 	assert_int_equal(dm_modified_pages(guest), 13);
 	/* The unrelated domain cannot. */
@@ -816,11 +886,12 @@ static void test_remote_shutdown(void **state)
 	struct xen_dm_op op;
 
 	op_init(&op, XEN_DMOP_remote_shutdown);
-	memcpy(&op.u, &(uint32_t){ SHUTDOWN_reboot }, sizeof(uint32_t));
+	memcpy(&op.u, &(uint32_t){SHUTDOWN_reboot}, sizeof(uint32_t));
 	assert_int_equal(dmop(other, guest->domain_id, &op), -EPERM);
 	assert_false(guest->is_shutting_down);
-	assert_int_equal(dmop_bufs(stub, guest->domain_id, 1, &op, OP_HDR + 3,
-		NULL, 0), -EFAULT);
+	assert_int_equal(
+		dmop_bufs(stub, guest->domain_id, 1, &op, OP_HDR + 3, NULL, 0),
+		-EFAULT);
 	assert_false(guest->is_shutting_down);
 	assert_int_equal(dmop(stub, guest->domain_id, &op), 0);
 	assert_true(guest->is_shutting_down);
@@ -850,7 +921,8 @@ static void test_unsupported_ops(void **state)
 	op.u.track_dirty_vram.nr = 8;
 	assert_int_equal(dmop(stub, guest->domain_id, &op), -EINVAL);
 	assert_int_equal(dmop_bufs(stub, guest->domain_id, 2, &op, sizeof(op),
-		bitmap, sizeof(bitmap)), -EOPNOTSUPP);
+				 bitmap, sizeof(bitmap)),
+		-EOPNOTSUPP);
 
 	op_init(&op, XEN_DMOP_set_mem_type);
 	op.u.set_mem_type.nr = 1;
@@ -872,7 +944,8 @@ static void test_state_is_freed_with_the_domain(void **state)
 
 	assert_int_equal(create_server(stub, guest->domain_id, 1, &id), 0);
 	assert_int_equal(map_range(stub, guest->domain_id, id,
-		XEN_DMOP_IO_RANGE_PORT, 0x60, 0x64, true), 0);
+				 XEN_DMOP_IO_RANGE_PORT, 0x60, 0x64, true),
+		0);
 	assert_int_equal(domain_kill(guest), 0);
 	/* The teardown checks that nothing leaked. */
 	guest = NULL;

@@ -23,6 +23,7 @@
 #include "hvm/hvm_op.h"
 #include "hvm/ioreq.h"
 #include "xen/arch/arch.h"
+#include "xen/event.h"
 #include "xen/guest_access.h"
 #include "xen/hypercall.h"
 
@@ -58,8 +59,9 @@ struct dm_ioreq_server {
 	ioservid_t id;
 	domid_t emulator;
 	bool enabled;
-	bool pages_ready;        /* pages cleared for the emulator */
-	uint8_t handle_bufioreq; /* HVM_IOREQSRV_BUFIOREQ_* */
+	bool pages_ready;            /* pages cleared for the emulator */
+	uint8_t handle_bufioreq;     /* HVM_IOREQSRV_BUFIOREQ_* */
+	evtchn_port_t bufioreq_port; /* in the target, for the emulator */
 	struct dm_rangeset range[DM_NR_RANGE_TYPES];
 };
 
@@ -362,11 +364,12 @@ static int dm_server_lookup(struct dm_state *dm, const struct vcpu *v,
 	return 0;
 }
 
-static int dm_create_server(struct vcpu *v, struct dm_state *dm,
-	struct xen_dm_op_create_ioreq_server *data)
+static int dm_create_server(struct vcpu *v, struct domain *d,
+	struct dm_state *dm, struct xen_dm_op_create_ioreq_server *data)
 {
 	struct dm_ioreq_server *s;
 	unsigned int i;
+	int port;
 
 	if (data->pad[0] != 0 || data->pad[1] != 0 || data->pad[2] != 0) {
 		return -EINVAL;
@@ -389,6 +392,15 @@ static int dm_create_server(struct vcpu *v, struct dm_state *dm,
 	s->id = (ioservid_t)i;
 	s->emulator = v->domain->domain_id;
 	s->handle_bufioreq = data->handle_bufioreq;
+	if (dm_server_has_bufioreq(s)) {
+		/* The target notifies the emulator of buffered ioreqs here. */
+		port = evtchn_alloc_unbound_in(d, s->emulator);
+		if (port < 0) {
+			xfree(s);
+			return port;
+		}
+		s->bufioreq_port = (evtchn_port_t)port;
+	}
 	dm->server[i] = s;
 	data->id = s->id;
 	return 0;
@@ -415,8 +427,7 @@ static int dm_get_server_info(struct vcpu *v, struct domain *d,
 	}
 	data->ioreq_pfn = dm_server_gfn(d, s->id, false);
 	data->bufioreq_pfn = 0;
-	/* No per-server event channel yet: the core cannot allocate one. */
-	data->bufioreq_port = 0;
+	data->bufioreq_port = s->bufioreq_port;
 	if (dm_server_has_bufioreq(s)) {
 		data->bufioreq_pfn = dm_server_gfn(d, s->id, true);
 	}
@@ -485,6 +496,9 @@ static int dm_destroy_server(struct vcpu *v, struct domain *d,
 		return rc;
 	}
 	dm_server_pages_clear(d, s);
+	if (s->bufioreq_port != 0) {
+		evtchn_close(d, s->bufioreq_port);
+	}
 	dm->server[s->id] = NULL;
 	xfree(s);
 	return 0;
@@ -629,7 +643,7 @@ static long dm_op(struct vcpu *v, struct domain *d,
 	switch (op.op) {
 	case XEN_DMOP_create_ioreq_server:
 		const_op = false;
-		rc = dm_create_server(v, dm, &op.u.create_ioreq_server);
+		rc = dm_create_server(v, d, dm, &op.u.create_ioreq_server);
 		break;
 	case XEN_DMOP_get_ioreq_server_info:
 		const_op = false;

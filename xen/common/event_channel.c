@@ -191,6 +191,20 @@ void send_global_virq(unsigned int virq)
 
 /* ---- the operations ---------------------------------------------------- */
 
+int evtchn_alloc_unbound_in(struct domain *d, domid_t remote)
+{
+	struct evtchn *chn;
+	int port = get_free_port(d);
+
+	if (port < 0) {
+		return port;
+	}
+	chn = evtchn_from_port(d, (evtchn_port_t)port);
+	port_init(d, chn, (evtchn_port_t)port, ECS_UNBOUND, 0);
+	chn->u.unbound.remote_domid = remote;
+	return port;
+}
+
 static long evtchn_alloc_unbound(struct vcpu *v, struct evtchn_alloc_unbound *a)
 {
 	struct domain *curr = v->domain, *d;

@@ -21,6 +21,8 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port);
 /** Send a per-vCPU VIRQ to v, or a global VIRQ to the hardware domain. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(unsigned int virq);
+/** An unbound port in d that remote may bind; the port or -errno. */
+int evtchn_alloc_unbound_in(struct domain *d, domid_t remote);
 /** Close one port of d as EVTCHNOP_close does. */
 int evtchn_close(struct domain *d, evtchn_port_t port);
 /** Mask-aware delivery helper also used by EVTCHNOP_unmask. */
