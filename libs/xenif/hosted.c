@@ -37,6 +37,7 @@
 struct xh_conn {
 	int fd;
 	uint32_t seq;
+	bool keep_events; /* an event channel handle; others drop events */
 	uint32_t *events; /* ports that arrived while waiting */
 	unsigned int nevents, events_cap;
 	uint8_t buf[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
@@ -242,7 +243,7 @@ static long xh_call(struct xh_conn *c, uint16_t type, uint64_t op,
 		}
 		if (r.type == XH_EVENT) {
 			close_fds(fds, got);
-			if (r.args[0] <= UINT32_MAX) {
+			if (c->keep_events && r.args[0] <= UINT32_MAX) {
 				queue_event(c, (uint32_t)r.args[0]);
 			}
 			continue;
@@ -388,6 +389,7 @@ static int he_open(struct xenif_evtchn *xe)
 		free(c);
 		return rc;
 	}
+	c->keep_events = true;
 	xe->priv = c;
 	xe->fd = c->fd;
 	return 0;

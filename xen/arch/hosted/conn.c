@@ -719,6 +719,10 @@ static bool handle_packet(struct hconn *c, uint8_t *buf, size_t n)
 	if (c->attach_held) {
 		return false; /* a paused vCPU sends nothing */
 	}
+	if (!c->dom0 && c->d->is_shut_down) {
+		/* Its vCPU never runs again: the request waits for ever. */
+		return true;
+	}
 	switch (m.type) {
 	case XH_HYPERCALL:
 		do_hypercall(c, &m, payload);
