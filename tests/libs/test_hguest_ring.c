@@ -92,7 +92,7 @@ struct fake {
 	struct fnode nodes[F_MAX_NODES];
 	struct fwatch watches[F_MAX_WATCHES];
 	enum fmode mode;
-	bool dead;                /* stopped answering (hostile modes) */
+	bool dead; /* stopped answering (hostile modes) */
 	unsigned int notifies;
 	unsigned int waits;
 	unsigned int requests;
@@ -171,7 +171,9 @@ static void send_msg(struct fake *f, uint32_t type, uint32_t req_id,
 	uint32_t tx, const void *payload, size_t len)
 {
 	struct xsd_sockmsg h = {
-		.type = type, .req_id = req_id, .tx_id = tx,
+		.type = type,
+		.req_id = req_id,
+		.tx_id = tx,
 		.len = (uint32_t)len,
 	};
 
@@ -185,7 +187,9 @@ static void send_two(struct fake *f, uint32_t type, uint32_t req_id,
 {
 	size_t la = strlen(a) + 1, lb = strlen(b) + 1;
 	struct xsd_sockmsg h = {
-		.type = type, .req_id = req_id, .tx_id = tx,
+		.type = type,
+		.req_id = req_id,
+		.tx_id = tx,
 		.len = (uint32_t)(la + lb),
 	};
 
@@ -207,8 +211,8 @@ static void copy_str(struct fake *f, char *dst, size_t size, const char *src)
 	dst[l] = '\0';
 }
 
-static void send_error(struct fake *f, const struct xsd_sockmsg *h,
-	const char *name)
+static void send_error(
+	struct fake *f, const struct xsd_sockmsg *h, const char *name)
 {
 	send_msg(f, XS_ERROR, h->req_id, h->tx_id, name, strlen(name) + 1);
 }
@@ -259,7 +263,7 @@ static bool is_below(const char *path, const char *base)
 	size_t l = strlen(base);
 
 	return strncmp(path, base, l) == 0 &&
-		(path[l] == '\0' || path[l] == '/');
+	       (path[l] == '\0' || path[l] == '/');
 }
 
 static void fire_watches(struct fake *f, const char *path)
@@ -282,8 +286,8 @@ static const char *second_str(char *p, size_t len)
 	return l + 1 < len ? p + l + 1 : NULL;
 }
 
-static void handle_directory(struct fake *f, const struct xsd_sockmsg *h,
-	const char *path)
+static void handle_directory(
+	struct fake *f, const struct xsd_sockmsg *h, const char *path)
 {
 	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t pl = strlen(path), off = 0, nl;
@@ -339,7 +343,7 @@ static void handle(struct fake *f, const struct xsd_sockmsg *h, char *p)
 		send_msg(f, h->type, h->req_id, h->tx_id, "xx", 2);
 		memcpy(f->out + f->out_len - 2 - F_HDR +
 				offsetof(struct xsd_sockmsg, len),
-			&(uint32_t){ XENSTORE_PAYLOAD_MAX + 1 }, 4);
+			&(uint32_t){XENSTORE_PAYLOAD_MAX + 1}, 4);
 		f->mode = FM_NORMAL;
 		return;
 	case FM_SET_ERROR:
@@ -483,8 +487,7 @@ static void handle(struct fake *f, const struct xsd_sockmsg *h, char *p)
 		FCHECK(f, strlen(path) < 16);
 		memcpy(buf, "/local/domain/", 14);
 		copy_str(f, buf + 14, 16, path);
-		send_msg(f, h->type, h->req_id, h->tx_id, buf,
-			strlen(buf) + 1);
+		send_msg(f, h->type, h->req_id, h->tx_id, buf, strlen(buf) + 1);
 		break;
 	default:
 		send_error(f, h, "EINVAL");
@@ -510,8 +513,7 @@ static void fake_reconnect(struct fake *f)
 	f->dead = false;
 	f->mode = FM_NORMAL;
 	f->reconnects++;
-	__atomic_store_n(&in->connection, XENSTORE_CONNECTED,
-		__ATOMIC_SEQ_CST);
+	__atomic_store_n(&in->connection, XENSTORE_CONNECTED, __ATOMIC_SEQ_CST);
 }
 
 /** One turn of the store; true when it did anything. */
@@ -529,8 +531,8 @@ static bool fake_step(struct fake *f)
 	if (f->dead || f->intf->error != XENSTORE_ERROR_NONE) {
 		return false;
 	}
-	limit = f->max_consume != 0 ? 1 + rnd(&f->rng) % f->max_consume :
-		sizeof(f->in);
+	limit = f->max_consume != 0 ? 1 + rnd(&f->rng) % f->max_consume
+				    : sizeof(f->in);
 	if (limit > sizeof(f->in) - f->in_got) {
 		limit = sizeof(f->in) - f->in_got;
 	}
@@ -555,8 +557,8 @@ static bool fake_step(struct fake *f)
 	if (f->dead) {
 		return true;
 	}
-	limit = f->max_produce != 0 ? 1 + rnd(&f->rng) % f->max_produce :
-		f->out_len;
+	limit = f->max_produce != 0 ? 1 + rnd(&f->rng) % f->max_produce
+				    : f->out_len;
 	if (limit > f->out_len) {
 		limit = f->out_len;
 	}
@@ -606,8 +608,8 @@ struct ctx {
 	struct hg_xb *xb;
 };
 
-static struct ctx *ctx_new(uint32_t req_idx, uint32_t rsp_idx,
-	uint32_t features)
+static struct ctx *ctx_new(
+	uint32_t req_idx, uint32_t rsp_idx, uint32_t features)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 
@@ -651,8 +653,9 @@ static void ctx_free(struct ctx *c)
 
 static int setup(void **state)
 {
-	struct ctx *c = ctx_new(0, 0, XENSTORE_SERVER_FEATURE_RECONNECTION |
-		XENSTORE_SERVER_FEATURE_ERROR);
+	struct ctx *c = ctx_new(0, 0,
+		XENSTORE_SERVER_FEATURE_RECONNECTION |
+			XENSTORE_SERVER_FEATURE_ERROR);
 
 	ctx_open(c);
 	*state = c;
@@ -665,8 +668,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void check_value(struct hg_xb *xb, const char *path, const void *want,
-	size_t want_len)
+static void check_value(
+	struct hg_xb *xb, const char *path, const void *want, size_t want_len)
 {
 	char *v = NULL;
 	size_t len = 0;
@@ -704,7 +707,7 @@ static void test_directory_and_perms(void **state)
 {
 	struct ctx *c = *state;
 	struct hg_xb *xb = c->xb;
-	const char *perms[] = { "b1", "r0", "w3" };
+	const char *perms[] = {"b1", "r0", "w3"};
 	unsigned int count = 99;
 	char **names = NULL;
 
@@ -723,8 +726,8 @@ static void test_directory_and_perms(void **state)
 	assert_int_equal(count, 0);
 	assert_null(names[0]);
 	free(names);
-	assert_int_equal(hg_xb_directory(xb, 0, "/nothere", &names, &count),
-		-ENOENT);
+	assert_int_equal(
+		hg_xb_directory(xb, 0, "/nothere", &names, &count), -ENOENT);
 	assert_null(names);
 
 	assert_int_equal(hg_xb_get_perms(xb, 0, "/d/one", &names, &count), 0);
@@ -738,8 +741,7 @@ static void test_directory_and_perms(void **state)
 	assert_string_equal(names[1], "r0");
 	assert_string_equal(names[2], "w3");
 	free(names);
-	assert_int_equal(hg_xb_set_perms(xb, 0, "/nothere", perms, 3),
-		-ENOENT);
+	assert_int_equal(hg_xb_set_perms(xb, 0, "/nothere", perms, 3), -ENOENT);
 }
 
 static void test_transactions_and_domain_path(void **state)
@@ -767,15 +769,12 @@ static void test_error_replies(void **state)
 	struct hg_xb *xb = c->xb;
 	char *v;
 
-	assert_int_equal(hg_xb_read(xb, 0, "/error/EACCES", &v, NULL),
-		-EACCES);
-	assert_int_equal(hg_xb_read(xb, 0, "/error/EEXIST", &v, NULL),
-		-EEXIST);
+	assert_int_equal(hg_xb_read(xb, 0, "/error/EACCES", &v, NULL), -EACCES);
+	assert_int_equal(hg_xb_read(xb, 0, "/error/EEXIST", &v, NULL), -EEXIST);
 	assert_int_equal(hg_xb_read(xb, 0, "/error/E2BIG", &v, NULL), -E2BIG);
 	assert_int_equal(hg_xb_read(xb, 0, "/error/EPERM", &v, NULL), -EPERM);
 	assert_int_equal(hg_xb_read(xb, 0, "/error/EQUOTA", &v, NULL), -EIO);
-	assert_int_equal(hg_xb_write(xb, 0, "/error/ENOSPC", "x", 1),
-		-ENOSPC);
+	assert_int_equal(hg_xb_write(xb, 0, "/error/ENOSPC", "x", 1), -ENOSPC);
 	assert_int_equal(hg_xb_error_from_name("EISCONN"), -EISCONN);
 	assert_int_equal(hg_xb_error_from_name("ENOTEMPTY"), -ENOTEMPTY);
 	assert_int_equal(hg_xb_error_from_name(""), -EIO);
@@ -796,16 +795,15 @@ static void test_payload_limit_checked_before_sending(void **state)
 
 	memset(big, 'v', sizeof(big));
 	/* "/big\0" + value: exactly the limit, then one byte more. */
-	assert_int_equal(hg_xb_write(xb, 0, "/big", big,
-				 XENSTORE_PAYLOAD_MAX - 5),
-		0);
+	assert_int_equal(
+		hg_xb_write(xb, 0, "/big", big, XENSTORE_PAYLOAD_MAX - 5), 0);
 	assert_int_equal(hg_xb_read(xb, 0, "/big", &v, &len), 0);
 	assert_int_equal(len, XENSTORE_PAYLOAD_MAX - 5);
 	free(v);
 	prod = c->f->intf->req_prod;
 	notifies = c->f->notifies;
-	assert_int_equal(hg_xb_write(xb, 0, "/big", big,
-				 XENSTORE_PAYLOAD_MAX - 4),
+	assert_int_equal(
+		hg_xb_write(xb, 0, "/big", big, XENSTORE_PAYLOAD_MAX - 4),
 		-E2BIG);
 	big[XENSTORE_PAYLOAD_MAX] = '\0';
 	assert_int_equal(hg_xb_read(xb, 0, big, &v, NULL), -E2BIG);
@@ -852,10 +850,10 @@ static uint64_t run_wrap(struct ctx *c, unsigned int rounds, uint32_t seed)
 		rsp_bytes += F_HDR + len;
 	}
 	/* Exactly the messages went through: the framing held. */
-	assert_int_equal((uint32_t)(c->f->intf->req_prod - req0),
-		(uint32_t)req_bytes);
-	assert_int_equal((uint32_t)(c->f->intf->rsp_cons - rsp0),
-		(uint32_t)rsp_bytes);
+	assert_int_equal(
+		(uint32_t)(c->f->intf->req_prod - req0), (uint32_t)req_bytes);
+	assert_int_equal(
+		(uint32_t)(c->f->intf->rsp_cons - rsp0), (uint32_t)rsp_bytes);
 	assert_int_equal(c->f->intf->req_cons, c->f->intf->req_prod);
 	assert_int_equal(c->f->intf->rsp_cons, c->f->intf->rsp_prod);
 	return req_bytes;
@@ -863,8 +861,8 @@ static uint64_t run_wrap(struct ctx *c, unsigned int rounds, uint32_t seed)
 
 static void test_wrap_many_times(void **state)
 {
-	assert_true(run_wrap(*state, 300, 0xdecafbad) >
-		200 * XENSTORE_RING_SIZE);
+	assert_true(
+		run_wrap(*state, 300, 0xdecafbad) > 200 * XENSTORE_RING_SIZE);
 }
 
 static void test_wrap_across_index_overflow(void **state)
@@ -889,8 +887,8 @@ static void test_ring_core_limits(void **state)
 	}
 	in->req_cons = in->req_prod = 1000;
 	/* Only the free space is taken, wrapping around. */
-	assert_int_equal(hg_xs_ring_write(in, buf, sizeof(buf)),
-		XENSTORE_RING_SIZE);
+	assert_int_equal(
+		hg_xs_ring_write(in, buf, sizeof(buf)), XENSTORE_RING_SIZE);
 	assert_int_equal(in->req_prod, 1000 + XENSTORE_RING_SIZE);
 	assert_int_equal(hg_xs_ring_write(in, buf, 1), 0);
 	assert_memory_equal(in->req + 1000, buf, 24);
@@ -917,14 +915,13 @@ static void test_ring_core_limits(void **state)
 	in->rsp_prod = in->rsp_cons - 1;
 	assert_int_equal(hg_xs_ring_read(in, out, 30), -EIO);
 	in->rsp_prod = in->rsp_cons + XENSTORE_RING_SIZE;
-	assert_int_equal(hg_xs_ring_read(in, out, sizeof(out)),
-		XENSTORE_RING_SIZE);
+	assert_int_equal(
+		hg_xs_ring_read(in, out, sizeof(out)), XENSTORE_RING_SIZE);
 }
 
 /* ---- xenbus: watches ----------------------------------------------------- */
 
-static void expect_event(struct hg_xb *xb, const char *path,
-	const char *token)
+static void expect_event(struct hg_xb *xb, const char *path, const char *token)
 {
 	char *p = NULL, *t = NULL;
 
@@ -955,13 +952,11 @@ static void test_watch_events(void **state)
 	c->f->max_consume = 37;
 	c->f->max_produce = 11;
 	for (i = 0; i < 50; i++) {
-		snprintf(path, sizeof(path), "/wa/%s%u", i % 2 ? "x/" : "",
-			i);
+		snprintf(path, sizeof(path), "/wa/%s%u", i % 2 ? "x/" : "", i);
 		assert_int_equal(hg_xb_write(xb, 0, path, "v", 1), 0);
 	}
 	for (i = 0; i < 50; i++) {
-		snprintf(path, sizeof(path), "/wa/%s%u", i % 2 ? "x/" : "",
-			i);
+		snprintf(path, sizeof(path), "/wa/%s%u", i % 2 ? "x/" : "", i);
 		expect_event(xb, path, "tok1");
 		if (i % 2) {
 			expect_event(xb, path, "tok2");
@@ -1178,9 +1173,8 @@ static void test_threaded_store(void **state)
 	c->f->max_consume = 97;
 	c->f->max_produce = 61;
 	ctx_open(c);
-	assert_int_equal(pthread_create(&c->f->thread, NULL, fake_thread,
-				 c->f),
-		0);
+	assert_int_equal(
+		pthread_create(&c->f->thread, NULL, fake_thread, c->f), 0);
 	for (i = 0; i < 400; i++) {
 		len = (i * 37) % sizeof(val);
 		for (j = 0; j < len; j++) {
@@ -1209,14 +1203,15 @@ static bool xen_raise(struct shared_info *s, evtchn_port_t port)
 	xen_ulong_t bit = (xen_ulong_t)1 << (port % WBITS);
 	xen_ulong_t wbit = (xen_ulong_t)1 << (port / WBITS);
 
-	if (__atomic_fetch_or(&s->evtchn_pending[port / WBITS], bit,
-		    __ATOMIC_SEQ_CST) & bit) {
+	if (__atomic_fetch_or(
+		    &s->evtchn_pending[port / WBITS], bit, __ATOMIC_SEQ_CST) &
+		bit) {
 		return false;
 	}
-	if (!(__atomic_load_n(&s->evtchn_mask[port / WBITS],
-		      __ATOMIC_SEQ_CST) & bit) &&
-		!(__atomic_fetch_or(&vi->evtchn_pending_sel, wbit,
-			  __ATOMIC_SEQ_CST) &
+	if (!(__atomic_load_n(&s->evtchn_mask[port / WBITS], __ATOMIC_SEQ_CST) &
+		    bit) &&
+		!(__atomic_fetch_or(
+			  &vi->evtchn_pending_sel, wbit, __ATOMIC_SEQ_CST) &
 			wbit)) {
 		return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1,
 			       __ATOMIC_SEQ_CST) == 0;
@@ -1232,12 +1227,14 @@ static bool xen_unmask(struct shared_info *s, evtchn_port_t port)
 	xen_ulong_t wbit = (xen_ulong_t)1 << (port / WBITS);
 	xen_ulong_t old;
 
-	old = __atomic_fetch_and(&s->evtchn_mask[port / WBITS], ~bit,
-		__ATOMIC_SEQ_CST);
-	if ((old & bit) && (__atomic_load_n(&s->evtchn_pending[port / WBITS],
-				    __ATOMIC_SEQ_CST) & bit) &&
-		!(__atomic_fetch_or(&vi->evtchn_pending_sel, wbit,
-			  __ATOMIC_SEQ_CST) &
+	old = __atomic_fetch_and(
+		&s->evtchn_mask[port / WBITS], ~bit, __ATOMIC_SEQ_CST);
+	if ((old & bit) &&
+		(__atomic_load_n(
+			 &s->evtchn_pending[port / WBITS], __ATOMIC_SEQ_CST) &
+			bit) &&
+		!(__atomic_fetch_or(
+			  &vi->evtchn_pending_sel, wbit, __ATOMIC_SEQ_CST) &
 			wbit)) {
 		return __atomic_exchange_n(&vi->evtchn_upcall_pending, 1,
 			       __ATOMIC_SEQ_CST) == 0;
@@ -1253,8 +1250,8 @@ static bool is_pending(struct shared_info *s, evtchn_port_t port)
 static void test_evt_ports_in_several_words(void **state)
 {
 	struct shared_info *s = calloc(1, sizeof(*s));
-	static const evtchn_port_t ports[] = { 3, 63, 64 + 5, 128 + 63,
-		20 * 64, 4095 };
+	static const evtchn_port_t ports[] = {
+		3, 63, 64 + 5, 128 + 63, 20 * 64, 4095};
 	struct hg_evt e;
 	unsigned int i;
 
@@ -1422,8 +1419,8 @@ static void test_grant_end_access_busy(void **state)
 	hg_gnt_set(&e, 4, 100, true);
 	e.flags |= GTF_reading;
 	assert_int_equal(hg_gnt_end(&e), -EBUSY);
-	assert_int_equal(e.flags, GTF_permit_access | GTF_readonly |
-		GTF_reading);
+	assert_int_equal(
+		e.flags, GTF_permit_access | GTF_readonly | GTF_reading);
 }
 
 /* ---- a fake xen-hosted: attach, hypercalls, kicks ------------------------ */
@@ -1437,8 +1434,8 @@ static void test_grant_end_access_busy(void **state)
 #define HS_OTHER_PORT 20
 #define PG 4096u
 
-static const uint8_t hs_handle[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
-	0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+static const uint8_t hs_handle[16] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+	0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
 
 /* Ways of answering the attach. */
 enum hs_attach {
@@ -1458,14 +1455,14 @@ enum hs_attach {
 /* Ways of answering the first hypercall after the attach. */
 enum hs_hostile {
 	HH_NONE,
-	HH_PAYLOAD_LEN,   /* reply payload of another length */
+	HH_PAYLOAD_LEN, /* reply payload of another length */
 	HH_WRONG_SEQ,
-	HH_EVENT_PORT,    /* an XH_EVENT for a port, not the upcall */
-	HH_UNSOLICITED,   /* a reply nobody asked for, then the real one */
+	HH_EVENT_PORT,  /* an XH_EVENT for a port, not the upcall */
+	HH_UNSOLICITED, /* a reply nobody asked for, then the real one */
 	HH_HUGE_ERRNO,
 	HH_UNKNOWN_TYPE,
-	HH_NFDS_LIE,      /* says one descriptor, sends none */
-	HH_WITH_FD,       /* a good reply carrying a descriptor */
+	HH_NFDS_LIE, /* says one descriptor, sends none */
+	HH_WITH_FD,  /* a good reply carrying a descriptor */
 	HH_COUNT,
 };
 
@@ -1498,8 +1495,8 @@ static struct shared_info *hs_shinfo(struct hsrv *s)
 	return (struct shared_info *)(s->mem + HS_PAGES * PG);
 }
 
-static void hs_send(struct hsrv *s, const struct xh_msg *m,
-	const void *payload, size_t len, int fd)
+static void hs_send(struct hsrv *s, const struct xh_msg *m, const void *payload,
+	size_t len, int fd)
 {
 	union {
 		struct cmsghdr align;
@@ -1530,11 +1527,11 @@ static void hs_send(struct hsrv *s, const struct xh_msg *m,
 	n = sendmsg(s->fd, &mh, MSG_NOSIGNAL);
 	/* A guest that rejected an earlier packet may have hung up. */
 	HSCHECK(s, n == (ssize_t)(sizeof(*m) + len) ||
-		(n < 0 && (errno == EPIPE || errno == ECONNRESET)));
+			   (n < 0 && (errno == EPIPE || errno == ECONNRESET)));
 }
 
-static void hs_reply_full(struct hsrv *s, const struct xh_msg *req,
-	int64_t ret, const void *payload, size_t len, int fd, uint16_t nfds)
+static void hs_reply_full(struct hsrv *s, const struct xh_msg *req, int64_t ret,
+	const void *payload, size_t len, int fd, uint16_t nfds)
 {
 	struct xh_msg m;
 
@@ -1576,7 +1573,7 @@ static void hs_raise(struct hsrv *s, evtchn_port_t port)
 /** One request from the guest; false at its end. */
 static bool hs_recv(struct hsrv *s, struct xh_msg *m)
 {
-	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 	ssize_t n;
 
 	if (poll(&pfd, 1, 20000) != 1) {
@@ -1595,8 +1592,8 @@ static bool hs_recv(struct hsrv *s, struct xh_msg *m)
 }
 
 /** The bytes a pointer argument or handle names, or NULL. */
-static void *hs_at(struct hsrv *s, const struct xh_msg *m, uint64_t addr,
-	size_t size)
+static void *hs_at(
+	struct hsrv *s, const struct xh_msg *m, uint64_t addr, size_t size)
 {
 	uint64_t off = addr - XH_PTR_BASE;
 
@@ -1615,8 +1612,7 @@ static void hs_do_attach(struct hsrv *s)
 	if (!hs_recv(s, &m)) {
 		return;
 	}
-	HSCHECK(s, m.type == XH_ATTACH && m.len == 16 &&
-		m.args[0] == HS_DOMID);
+	HSCHECK(s, m.type == XH_ATTACH && m.len == 16 && m.args[0] == HS_DOMID);
 	HSCHECK(s, memcmp(s->buf + sizeof(m), hs_handle, 16) == 0);
 	memset(&r, 0, sizeof(r));
 	r.domid = HS_DOMID;
@@ -1678,7 +1674,7 @@ static void hs_event_channel_op(struct hsrv *s, struct xh_msg *m)
 	case EVTCHNOP_alloc_unbound:
 		au = hs_at(s, m, m->args[1], sizeof(*au));
 		HSCHECK(s, au != NULL && au->dom == DOMID_SELF &&
-			au->remote_dom == 0);
+				   au->remote_dom == 0);
 		if (au != NULL) {
 			au->port = 5;
 		}
@@ -1687,7 +1683,7 @@ static void hs_event_channel_op(struct hsrv *s, struct xh_msg *m)
 	case EVTCHNOP_bind_interdomain:
 		bi = hs_at(s, m, m->args[1], sizeof(*bi));
 		HSCHECK(s, bi != NULL && bi->remote_dom == 0 &&
-			bi->remote_port == 44);
+				   bi->remote_port == 44);
 		if (bi != NULL) {
 			bi->local_port = 6;
 		}
@@ -1848,8 +1844,8 @@ static void hs_hypercall(struct hsrv *s, struct xh_msg *m)
 	case __HYPERVISOR_console_io:
 		HSCHECK(s, m->args[0] == CONSOLEIO_write);
 		p = hs_at(s, m, m->args[2], m->args[1]);
-		if (p != NULL && s->console_len + m->args[1] <
-			sizeof(s->console)) {
+		if (p != NULL &&
+			s->console_len + m->args[1] < sizeof(s->console)) {
 			memcpy(s->console + s->console_len, p, m->args[1]);
 			s->console_len += m->args[1];
 		}
@@ -1881,7 +1877,7 @@ static void hs_hostile(struct hsrv *s, struct xh_msg *m)
 
 	/* It is an alloc_unbound: the answer itself is right. */
 	HSCHECK(s, m->op == __HYPERVISOR_event_channel_op &&
-		m->args[0] == EVTCHNOP_alloc_unbound);
+			   m->args[0] == EVTCHNOP_alloc_unbound);
 	au = hs_at(s, m, m->args[1], sizeof(*au));
 	if (au != NULL) {
 		au->port = 5;
@@ -1915,8 +1911,8 @@ static void hs_hostile(struct hsrv *s, struct xh_msg *m)
 		hs_reply_full(s, m, 0, s->buf + sizeof(*m), m->len, -1, 1);
 		break;
 	case HH_WITH_FD:
-		hs_reply_full(s, m, 0, s->buf + sizeof(*m), m->len, s->memfd,
-			1);
+		hs_reply_full(
+			s, m, 0, s->buf + sizeof(*m), m->len, s->memfd, 1);
 		break;
 	default:
 		break;
@@ -2023,10 +2019,10 @@ static void test_hg_attach_maps_memory(void **state)
 	p[18] = 0xa5;
 	assert_int_equal(s->mem[3 * PG + 18], 0xa5);
 	assert_null(hg_gfn_to_ptr(hg, HS_PAGES));
-	assert_ptr_equal((uint8_t *)hg_shared_info(hg), p - 3 * PG +
-		HS_PAGES * PG);
-	assert_ptr_equal((uint8_t *)hg_grant_table(hg), p - 3 * PG +
-		(HS_PAGES + 1) * PG);
+	assert_ptr_equal(
+		(uint8_t *)hg_shared_info(hg), p - 3 * PG + HS_PAGES * PG);
+	assert_ptr_equal((uint8_t *)hg_grant_table(hg),
+		p - 3 * PG + (HS_PAGES + 1) * PG);
 	assert_int_equal(hg_nr_grant_entries(hg), 2 * PG / 8);
 	assert_int_equal(hg_grant_gfn(hg), HS_PAGES + 1);
 	assert_int_equal(hg_nr_grant_frames(hg), 2);
@@ -2042,8 +2038,7 @@ static void test_hg_attach_from_environment(void **state)
 
 	setenv("XEN_HOSTED_SOCKET", s->path, 1);
 	setenv("XEN_HOSTED_DOMID", "7", 1);
-	setenv("XEN_HOSTED_HANDLE", "00112233-4455-6677-8899-AABBCCDDEEFF",
-		1);
+	setenv("XEN_HOSTED_HANDLE", "00112233-4455-6677-8899-AABBCCDDEEFF", 1);
 	hg = hg_attach();
 	assert_non_null(hg);
 	assert_int_equal(hg_domid(hg), HS_DOMID);
@@ -2114,9 +2109,9 @@ static void test_hg_hypercalls(void **state)
 {
 	struct hsrv *s = hs_start(HA_OK, HH_NONE);
 	struct hg *hg = hs_attach(s);
-	const evtchn_port_t ports[2] = { 3, 9 };
+	const evtchn_port_t ports[2] = {3, 9};
 	struct grant_entry_v1 *e;
-	uint64_t frames[2] = { 0, 0 };
+	uint64_t frames[2] = {0, 0};
 	uint32_t nr = 0, max = 0;
 	char ver[16];
 	uint64_t v = 0, deadline;
@@ -2129,9 +2124,8 @@ static void test_hg_hypercalls(void **state)
 	assert_int_equal(hg_console_write(hg, ""), 0);
 	assert_int_equal(hg_xen_version(hg, XENVER_version, NULL, 0), 0x40009);
 	memset(ver, 'x', sizeof(ver));
-	assert_int_equal(hg_xen_version(hg, XENVER_extraversion, ver,
-				 sizeof(ver)),
-		0);
+	assert_int_equal(
+		hg_xen_version(hg, XENVER_extraversion, ver, sizeof(ver)), 0);
 	assert_string_equal(ver, ".0-test");
 	assert_int_equal(hg_hvm_get_param(hg, HVM_PARAM_STORE_PFN, &v), 0);
 	assert_int_equal(v, HS_STORE_PFN);
@@ -2168,8 +2162,7 @@ static void test_hg_hypercalls(void **state)
 	e->flags &= (uint16_t)~GTF_reading;
 	assert_int_equal(hg_end_access(hg, 9), 0);
 	assert_int_equal(hg_grant_access(hg, 2 * PG / 8, 0, 3, true), -EINVAL);
-	assert_int_equal(hg_grant_access(hg, 10, 0, 1ull << 32, true),
-		-EINVAL);
+	assert_int_equal(hg_grant_access(hg, 10, 0, 1ull << 32, true), -EINVAL);
 
 	/* Test pages skip the store and console frames, and are zeroed. */
 	memset(s->mem + 3 * PG, 0xee, PG);
@@ -2195,7 +2188,7 @@ static void test_hg_payload_builder(void **state)
 	struct hg *hg = hs_attach(s);
 	static uint8_t big[XH_MAX_PAYLOAD];
 	struct evtchn_alloc_unbound au;
-	uint64_t args[2] = { EVTCHNOP_alloc_unbound, 0 };
+	uint64_t args[2] = {EVTCHNOP_alloc_unbound, 0};
 	struct hg_buf b[2];
 	uint64_t p1, p2;
 
@@ -2208,8 +2201,8 @@ static void test_hg_payload_builder(void **state)
 	p2 = hg_payload_put(hg, &au, sizeof(au));
 	assert_int_equal(p2, XH_PTR(8)); /* 8-byte aligned */
 	args[1] = p2;
-	assert_int_equal(hg_call(hg, __HYPERVISOR_event_channel_op, 2, args),
-		0);
+	assert_int_equal(
+		hg_call(hg, __HYPERVISOR_event_channel_op, 2, args), 0);
 	assert_int_equal(hg_payload_get(hg, p2, &au, sizeof(au)), 0);
 	assert_int_equal(au.port, 5);
 	assert_int_equal(hg_payload_get(hg, p2 + 1, &au, sizeof(au)), -EFAULT);
@@ -2220,8 +2213,8 @@ static void test_hg_payload_builder(void **state)
 	hg_payload_reset(hg);
 	assert_int_not_equal(hg_payload_put(hg, big, sizeof(big)), 0);
 	assert_int_equal(hg_payload_put(hg, NULL, 1), 0);
-	assert_int_equal(hg_call(hg, __HYPERVISOR_event_channel_op, 2, args),
-		-E2BIG);
+	assert_int_equal(
+		hg_call(hg, __HYPERVISOR_event_channel_op, 2, args), -E2BIG);
 	assert_int_equal(hg_call(hg, 1, 6, args), -EINVAL);
 
 	/* Bad descriptions. */
@@ -2230,21 +2223,21 @@ static void test_hg_payload_builder(void **state)
 	b[0].len = sizeof(au);
 	b[0].flags = HG_BUF_IN | HG_BUF_ARG;
 	b[0].arg = 2;
-	assert_int_equal(hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2,
-				 args, b, 1),
+	assert_int_equal(
+		hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2, args, b, 1),
 		-EINVAL);
 	b[0].arg = 1;
 	b[1].data = &au;
 	b[1].len = 4;
 	b[1].flags = HG_BUF_IN | HG_BUF_HANDLE;
 	b[1].parent = 1;
-	assert_int_equal(hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2,
-				 args, b, 2),
+	assert_int_equal(
+		hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2, args, b, 2),
 		-EINVAL);
 	b[1].parent = 0;
 	b[1].handle_off = sizeof(au) - 4;
-	assert_int_equal(hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2,
-				 args, b, 2),
+	assert_int_equal(
+		hg_hypercall(hg, __HYPERVISOR_event_channel_op, 2, args, b, 2),
 		-EINVAL);
 	/* The connection is still good. */
 	assert_int_equal(hg_evtchn_alloc_unbound(hg, 0), 5);

@@ -114,7 +114,7 @@ static void on_segv(int sig)
 /* Does a write of the byte already there fault? (It changes nothing.) */
 static bool write_faults(volatile uint8_t *p)
 {
-	struct sigaction sa = { .sa_handler = on_segv }, old_segv, old_bus;
+	struct sigaction sa = {.sa_handler = on_segv}, old_segv, old_bus;
 	bool faulted;
 
 	sigemptyset(&sa.sa_mask);
@@ -146,7 +146,7 @@ static bool maps_perms(const void *addr, char perms[5])
 		return false;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 &&
-		    a >= lo && a < hi) {
+			a >= lo && a < hi) {
 			found = true;
 			break;
 		}
@@ -185,7 +185,8 @@ static int wait_nodes(struct xsc *xs, const char *dir, const char *const *names,
 		have = 0;
 		for (i = 0; i < n; i++) {
 			if (!values[i]) {
-				snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+				snprintf(path, sizeof(path), "%s/%s", dir,
+					names[i]);
 				values[i] = read_node(xs, path);
 			}
 			have += values[i] != NULL;
@@ -252,7 +253,8 @@ static void check_domains(struct xenif *xi, uint32_t domid, const char *type)
 	rc = xenif_domain_info(xi, 0, &di);
 	report(rc == 0 && di.domid == 0 && !di.hvm && !di.dying,
 		"xenif_domain_info(0): rc %d, domid %" PRIu32 ", %s, %" PRIu64
-		" pages", rc, di.domid, di.hvm ? "hvm" : "pv", di.tot_pages);
+		" pages",
+		rc, di.domid, di.hvm ? "hvm" : "pv", di.tot_pages);
 
 	memset(&di, 0, sizeof(di));
 	rc = xenif_domain_info(xi, domid, &di);
@@ -260,7 +262,7 @@ static void check_domains(struct xenif *xi, uint32_t domid, const char *type)
 	bool type_ok = !type || di.hvm == want_hvm;
 	/* 96 MB of memory: at least 90 MB present, within its maximum. */
 	bool mem_ok = di.tot_pages >= (90u << 20) / REALXEN_PAGE &&
-		di.tot_pages <= di.max_pages;
+		      di.tot_pages <= di.max_pages;
 	report(rc == 0 && di.domid == domid && type_ok && mem_ok && !di.dying &&
 			!di.shutdown && di.nr_online_vcpus == 1,
 		"xenif_domain_info(%" PRIu32 "): rc %d, %s (flags 0x%" PRIx32
@@ -277,8 +279,8 @@ static void check_domains(struct xenif *xi, uint32_t domid, const char *type)
 int main(int argc, char **argv)
 {
 	const char *type = argc > 3 ? argv[3] : NULL;
-	const char *names[] = { "gref", "port" };
-	char *values[2] = { NULL, NULL };
+	const char *names[] = {"gref", "port"};
+	char *values[2] = {NULL, NULL};
 	char dir[128], path[160], perms[5] = "";
 	struct xenif *xi = NULL;
 	struct xenif_evtchn *xe = NULL;
@@ -293,7 +295,8 @@ int main(int argc, char **argv)
 	long bad;
 
 	if (argc < 2 || !parse_u32(argv[1], &domid) || domid == 0) {
-		fprintf(stderr, "usage: dom0_xenif DOMID [WAIT_SECONDS [pvh|pv]]\n");
+		fprintf(stderr,
+			"usage: dom0_xenif DOMID [WAIT_SECONDS [pvh|pv]]\n");
 		return 2;
 	}
 	if (argc > 2 && atoi(argv[2]) > 0)
@@ -310,8 +313,9 @@ int main(int argc, char **argv)
 		goto out;
 	rc = xsc_open(NULL, &xs);
 	report(rc == 0, "connected to the store (%s)",
-		rc == 0 ? (getenv("XENSTORED_PATH") ? getenv("XENSTORED_PATH") :
-			"/run/xenstored/socket") : strerror(-rc));
+		rc == 0 ? (getenv("XENSTORED_PATH") ? getenv("XENSTORED_PATH")
+						    : "/run/xenstored/socket")
+			: strerror(-rc));
 	if (rc < 0)
 		goto out;
 
@@ -320,7 +324,8 @@ int main(int argc, char **argv)
 
 	begin("wait for the guest's grant");
 	rc = wait_nodes(xs, dir, names, values, 2);
-	report(rc == 0 && parse_u32(values[0], &gref) && parse_u32(values[1], &port),
+	report(rc == 0 && parse_u32(values[0], &gref) &&
+			parse_u32(values[1], &port),
 		"the guest published gref %s, port %s (%.1f s)",
 		values[0] ? values[0] : "-", values[1] ? values[1] : "-",
 		now() - t0);
@@ -334,8 +339,10 @@ int main(int argc, char **argv)
 	if (!xe)
 		goto out;
 	local = xenif_evtchn_bind_interdomain(xe, domid, port);
-	report(local >= 0, "xenif_evtchn_bind_interdomain(%" PRIu32 ", %" PRIu32
-		"): %d%s%s", domid, port, local, local < 0 ? " " : "",
+	report(local >= 0,
+		"xenif_evtchn_bind_interdomain(%" PRIu32 ", %" PRIu32
+		"): %d%s%s",
+		domid, port, local, local < 0 ? " " : "",
 		local < 0 ? strerror(-local) : "");
 	if (local < 0)
 		goto out;
@@ -349,8 +356,9 @@ int main(int argc, char **argv)
 	rc = xenif_evtchn_pending(xe);
 	report(rc == -EAGAIN || rc == local,
 		"xenif_evtchn_pending after bind: %d (%s)", rc,
-		rc == local ? "the bind-time event" : rc < 0 ? strerror(-rc) :
-		"another port");
+		rc == local ? "the bind-time event"
+		: rc < 0    ? strerror(-rc)
+			    : "another port");
 	if (rc == local) {
 		rc = xenif_evtchn_unmask(xe, (uint32_t)local);
 		report(rc == 0, "xenif_evtchn_unmask(%d): %d", local, rc);
@@ -361,7 +369,8 @@ int main(int argc, char **argv)
 
 	begin("map read-write");
 	xg = xenif_gnttab_open(xi);
-	report(xg != NULL, "xenif_gnttab_open: %s", xg ? "ok" : strerror(errno));
+	report(xg != NULL, "xenif_gnttab_open: %s",
+		xg ? "ok" : strerror(errno));
 	if (!xg)
 		goto out;
 	rw = xenif_gnttab_map(xg, domid, &gref, 1, PROT_READ | PROT_WRITE);
@@ -404,7 +413,7 @@ int main(int argc, char **argv)
 	report(rc == 0, "xenif_evtchn_notify(%d): %d", local, rc);
 	if (rc < 0)
 		goto out;
-	pfd = (struct pollfd){ .fd = xenif_evtchn_fd(xe), .events = POLLIN };
+	pfd = (struct pollfd){.fd = xenif_evtchn_fd(xe), .events = POLLIN};
 	got = -EAGAIN;
 	deadline = now() + wait_s;
 	while (got == -EAGAIN && now() < deadline) {
@@ -414,8 +423,9 @@ int main(int argc, char **argv)
 		if (rc > 0)
 			got = xenif_evtchn_pending(xe);
 	}
-	report(got == local, "the guest's event arrived on port %d: %d (%.1f s)",
-		local, got, now() - t0);
+	report(got == local,
+		"the guest's event arrived on port %d: %d (%.1f s)", local, got,
+		now() - t0);
 	if (got >= 0) {
 		rc = xenif_evtchn_unmask(xe, (uint32_t)got);
 		report(rc == 0, "xenif_evtchn_unmask(%d): %d", got, rc);
@@ -457,8 +467,8 @@ out:
 	free(values[1]);
 	alarm(0);
 	if (failures || checks == 0)
-		note("FAILED: %u of %u checks failed (%.1f s)", failures, checks,
-			now() - t0);
+		note("FAILED: %u of %u checks failed (%.1f s)", failures,
+			checks, now() - t0);
 	else
 		note("PASSED: all %u checks (%.1f s)", checks, now() - t0);
 	return failures || checks == 0 ? 1 : 0;

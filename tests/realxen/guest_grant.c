@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/types.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,8 +30,6 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <linux/types.h>
 typedef __u16 domid_t; /* <xen/evtchn.h> uses it and does not define it */
 #include <xen/evtchn.h>
 #include <xen/gntalloc.h>
@@ -105,12 +104,14 @@ static int full_read(int fd, void *buf, size_t len)
  * device wants them. On success *reply holds the payload plus a NUL (free
  * it); an XS_ERROR reply gives -1 with its name in *reply.
  */
-static int xb_request(uint32_t type, const void *payload, size_t len,
-	char **reply)
+static int xb_request(
+	uint32_t type, const void *payload, size_t len, char **reply)
 {
 	char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 	struct xsd_sockmsg hdr = {
-		.type = type, .req_id = ++xb_req_id, .tx_id = 0,
+		.type = type,
+		.req_id = ++xb_req_id,
+		.tx_id = 0,
 		.len = (uint32_t)len,
 	};
 	char *body;
@@ -124,7 +125,7 @@ static int xb_request(uint32_t type, const void *payload, size_t len,
 		return -1;
 	for (;;) {
 		if (full_read(xb_fd, &hdr, sizeof(hdr)) < 0 ||
-		    hdr.len > XENSTORE_PAYLOAD_MAX)
+			hdr.len > XENSTORE_PAYLOAD_MAX)
 			return -1;
 		body = malloc(hdr.len + 1);
 		if (!body || full_read(xb_fd, body, hdr.len) < 0) {
@@ -179,7 +180,7 @@ static uint32_t local_port;
 
 static int notify_dom0(void)
 {
-	struct ioctl_evtchn_notify n = { .port = local_port };
+	struct ioctl_evtchn_notify n = {.port = local_port};
 
 	if (ioctl(evtchn_fd, IOCTL_EVTCHN_NOTIFY, &n) < 0) {
 		msg("IOCTL_EVTCHN_NOTIFY(%u): %s", local_port, strerror(errno));
@@ -191,7 +192,7 @@ static int notify_dom0(void)
 /* Wait for an event on our port; unmask it again. */
 static int wait_event(int seconds)
 {
-	struct pollfd p = { .fd = evtchn_fd, .events = POLLIN };
+	struct pollfd p = {.fd = evtchn_fd, .events = POLLIN};
 	uint32_t port;
 	int n;
 
@@ -224,9 +225,11 @@ static void fail_result(const char *why)
 int main(int argc, char **argv)
 {
 	struct ioctl_gntalloc_alloc_gref alloc = {
-		.domid = 0, .flags = GNTALLOC_FLAG_WRITABLE, .count = 1,
+		.domid = 0,
+		.flags = GNTALLOC_FLAG_WRITABLE,
+		.count = 1,
 	};
-	struct ioctl_evtchn_bind_unbound_port unbound = { .remote_domain = 0 };
+	struct ioctl_evtchn_bind_unbound_port unbound = {.remote_domain = 0};
 	char num[32], *val;
 	volatile uint8_t *page;
 	double t0 = now(), deadline;
@@ -293,7 +296,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < REALXEN_PAGE; i++) {
 		if (page[i] != realxen_dom0_byte(i)) {
 			msg("page byte %zu is 0x%02x, dom0 should have written "
-				"0x%02x", i, page[i], realxen_dom0_byte(i));
+			    "0x%02x",
+				i, page[i], realxen_dom0_byte(i));
 			fail_result("dom0's reply pattern is not in the page");
 			notify_dom0();
 			return 1;

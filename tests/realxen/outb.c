@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 2 || argc > 3 || parse(argv[1], 0xff, &value) ||
-	    (argc == 3 && parse(argv[2], 0xffff, &port))) {
+		(argc == 3 && parse(argv[2], 0xffff, &port))) {
 		fprintf(stderr, "usage: outb VALUE [PORT]\n");
 		return 2;
 	}

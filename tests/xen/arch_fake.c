@@ -52,7 +52,7 @@ struct domain *fake_domain_create(domid_t domid, unsigned int max_vcpus,
 	uint64_t ram_pages, bool privileged)
 {
 	uint64_t saved = domain_limits.default_max_pages;
-	uint8_t handle[16] = { 0 };
+	uint8_t handle[16] = {0};
 	struct domain *d = NULL;
 	int rc;
 
@@ -139,8 +139,8 @@ static void fake_domain_free(struct domain *d, struct fake_domain *fd)
 	d->shared_info = NULL;
 }
 
-int arch_domain_create(struct domain *d, unsigned int grant_frames,
-	unsigned int ioreq_pages)
+int arch_domain_create(
+	struct domain *d, unsigned int grant_frames, unsigned int ioreq_pages)
 {
 	struct fake_domain *fd;
 	unsigned int i;
@@ -196,8 +196,8 @@ int arch_domain_set_max_pages(struct domain *d, uint64_t pages)
 	if (ram == NULL) {
 		return -ENOMEM;
 	}
-	memcpy(ram, fd->ram, (pages < fd->ram_pages ? pages : fd->ram_pages) *
-		FAKE_PAGE);
+	memcpy(ram, fd->ram,
+		(pages < fd->ram_pages ? pages : fd->ram_pages) * FAKE_PAGE);
 	free(fd->ram);
 	fd->ram = ram;
 	fd->ram_pages = pages;
@@ -268,8 +268,8 @@ struct grant_entry_v1 *fake_grant_entry(struct domain *d, uint32_t ref)
 	return frame == NULL ? NULL : &frame[ref % per];
 }
 
-void fake_grant(struct domain *d, uint32_t ref, domid_t grantee,
-	uint64_t gfn, uint16_t flags)
+void fake_grant(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
+	uint16_t flags)
 {
 	struct grant_entry_v1 *e = fake_grant_entry(d, ref);
 
@@ -303,8 +303,7 @@ static int guest_range_ok(uint64_t addr, size_t len)
 	return 0;
 }
 
-int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr,
-	size_t len)
+int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr, size_t len)
 {
 	int rc = guest_range_ok(addr, len);
 
@@ -314,8 +313,8 @@ int arch_copy_from_guest(struct vcpu *v, void *dst, uint64_t addr,
 	return rc;
 }
 
-int arch_copy_to_guest(struct vcpu *v, uint64_t addr, const void *src,
-	size_t len)
+int arch_copy_to_guest(
+	struct vcpu *v, uint64_t addr, const void *src, size_t len)
 {
 	int rc = guest_range_ok(addr, len);
 
@@ -441,7 +440,7 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason)
 long fake_hypercall(struct domain *d, unsigned int vcpu, unsigned int op,
 	uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	uint64_t args[5] = { a0, a1, a2, a3, a4 };
+	uint64_t args[5] = {a0, a1, a2, a3, a4};
 
 	if (vcpu >= d->max_vcpus || d->vcpu[vcpu] == NULL) {
 		return -EINVAL;

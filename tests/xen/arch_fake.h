@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grant_table.h"
 #include "xen/arch/arch.h"
 #include "xen/domain.h"
-#include "grant_table.h"
 
 #define FAKE_PTR(p) ((uint64_t)(uintptr_t)(p))
 #define FAKE_BAD_ADDR 0xdead0000ull
@@ -89,8 +89,8 @@ void *fake_gnttab_frame(struct domain *d, unsigned int i);
 /** Entry ref of d's version 1 grant table (for refs inside the frames). */
 struct grant_entry_v1 *fake_grant_entry(struct domain *d, uint32_t ref);
 /** Write a grant as a guest does: frame and domid, then flags. */
-void fake_grant(struct domain *d, uint32_t ref, domid_t grantee,
-	uint64_t gfn, uint16_t flags);
+void fake_grant(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
+	uint16_t flags);
 /** Live arch_alloc() blocks. */
 long fake_alloc_live(void);
 /** Let the next n arch_alloc() calls succeed and the following fail; -1:

@@ -19,17 +19,17 @@
 #include <string.h>
 
 #include "arch_fake.h"
+#include "sched.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
 #include "xen/sched_if.h"
-#include "sched.h"
 
 static struct domain *dom0;
 static evtchn_port_t dom_exc; /* dom0's VIRQ_DOM_EXC port */
 
 static int dom_setup(void **state)
 {
-	struct evtchn_bind_virq b = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+	struct evtchn_bind_virq b = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
 
 	(void)state;
 	fake_reset();
@@ -75,14 +75,15 @@ static void dom_exc_clear(void)
 
 static int create(domid_t want, unsigned int vcpus, struct domain **out)
 {
-	static const uint8_t handle[16] = { 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t handle[16] = {0xde, 0xad, 0xbe, 0xef};
 
 	return domain_create(want, 0, vcpus, handle, false, out);
 }
 
 /* ---- creation and destruction -------------------------------------------- */
 
-static void test_a_created_domain_is_in_the_table_paused_once_with_its_vcpus(void **state)
+static void test_a_created_domain_is_in_the_table_paused_once_with_its_vcpus(
+	void **state)
 {
 	struct domain *d = NULL, *got;
 	unsigned int i;
@@ -142,21 +143,23 @@ static void test_too_many_vcpus_is_einval_and_zero_means_one(void **state)
 	struct domain *d = NULL;
 
 	(void)state;
-	assert_int_equal(create(DOMID_FIRST_RESERVED, MAX_VCPUS_PER_DOMAIN + 1,
-		&d), -EINVAL);
-	assert_int_equal(create(DOMID_FIRST_RESERVED, 0xffffffffu, &d),
+	assert_int_equal(
+		create(DOMID_FIRST_RESERVED, MAX_VCPUS_PER_DOMAIN + 1, &d),
 		-EINVAL);
+	assert_int_equal(
+		create(DOMID_FIRST_RESERVED, 0xffffffffu, &d), -EINVAL);
 	assert_int_equal(domain_count(), 1);
 	assert_int_equal(create(DOMID_FIRST_RESERVED, 0, &d), 0);
 	assert_int_equal(d->max_vcpus, 1);
-	assert_int_equal(create(DOMID_FIRST_RESERVED, MAX_VCPUS_PER_DOMAIN,
-		&d), 0);
+	assert_int_equal(
+		create(DOMID_FIRST_RESERVED, MAX_VCPUS_PER_DOMAIN, &d), 0);
 	assert_int_equal(d->max_vcpus, MAX_VCPUS_PER_DOMAIN);
 }
 
 /* ---- domids -------------------------------------------------------------- */
 
-static void test_automatic_domids_count_up_from_1_and_skip_taken_ones(void **state)
+static void test_automatic_domids_count_up_from_1_and_skip_taken_ones(
+	void **state)
 {
 	struct domain *d;
 
@@ -184,8 +187,7 @@ static void test_an_explicit_domid_is_used_once_and_then_eexist(void **state)
 	(void)state;
 	assert_int_equal(create(DOMID_FIRST_RESERVED - 1, 1, &d), 0);
 	assert_int_equal(d->domain_id, DOMID_FIRST_RESERVED - 1);
-	assert_int_equal(create(DOMID_FIRST_RESERVED - 1, 1, &again),
-		-EEXIST);
+	assert_int_equal(create(DOMID_FIRST_RESERVED - 1, 1, &again), -EEXIST);
 	assert_null(again);
 	assert_int_equal(create(42, 1, &d), 0);
 	assert_int_equal(create(42, 1, &again), -EEXIST);
@@ -211,7 +213,8 @@ static void test_max_domains_is_enospc(void **state)
 
 /* ---- references ---------------------------------------------------------- */
 
-static void test_a_reference_keeps_a_killed_domain_visible_as_dying(void **state)
+static void test_a_reference_keeps_a_killed_domain_visible_as_dying(
+	void **state)
 {
 	struct domain *d, *ref, *next;
 	domid_t id;
@@ -247,7 +250,8 @@ static void test_a_reference_keeps_a_killed_domain_visible_as_dying(void **state
 	assert_int_equal(create(id, 1, &d), 0);
 }
 
-static void test_lookups_of_reserved_and_missing_domids_find_nothing(void **state)
+static void test_lookups_of_reserved_and_missing_domids_find_nothing(
+	void **state)
 {
 	(void)state;
 	assert_null(domain_get(1));
@@ -263,7 +267,8 @@ static void test_lookups_of_reserved_and_missing_domids_find_nothing(void **stat
 
 /* ---- pause --------------------------------------------------------------- */
 
-static void test_controller_pauses_are_counted_and_an_extra_unpause_is_einval(void **state)
+static void test_controller_pauses_are_counted_and_an_extra_unpause_is_einval(
+	void **state)
 {
 	struct domain *d;
 
@@ -308,7 +313,8 @@ static void test_vcpu_pauses_nest(void **state)
 
 /* ---- shutdown, crash, kill ----------------------------------------------- */
 
-static void test_shutdown_records_the_code_pauses_the_vcpus_and_tells_dom0(void **state)
+static void test_shutdown_records_the_code_pauses_the_vcpus_and_tells_dom0(
+	void **state)
 {
 	struct domain *d;
 
@@ -324,8 +330,8 @@ static void test_shutdown_records_the_code_pauses_the_vcpus_and_tells_dom0(void 
 	assert_true(fake_dom(d)->shut_down);
 	assert_int_equal(fake_dom(d)->shutdown_reason, SHUTDOWN_reboot);
 	assert_true(dom_exc_pending());
-	assert_int_equal(dom0->shared_info->vcpu_info[0].evtchn_upcall_pending,
-		1);
+	assert_int_equal(
+		dom0->shared_info->vcpu_info[0].evtchn_upcall_pending, 1);
 	/* The domain stays until the toolstack destroys it. */
 	assert_int_equal(d->is_dying, DOMDYING_alive);
 
@@ -421,14 +427,17 @@ static void create_under_failures(unsigned int vcpus)
 	assert_int_equal(fake_alloc_live(), live);
 }
 
-static void test_an_allocation_failure_at_any_step_of_create_leaks_nothing(void **state)
+static void test_an_allocation_failure_at_any_step_of_create_leaks_nothing(
+	void **state)
 {
 	(void)state;
 	create_under_failures(1);
 	create_under_failures(3);
 }
 
-static void test_with_a_scheduler_an_allocation_failure_at_any_step_leaks_nothing(void **state)
+static void
+test_with_a_scheduler_an_allocation_failure_at_any_step_leaks_nothing(
+	void **state)
 {
 	(void)state;
 	assert_int_equal(sched_init("credit", 2), 0);

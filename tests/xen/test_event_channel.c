@@ -58,8 +58,8 @@ static int ev_teardown(void **state)
 
 /* ---- hypercall helpers --------------------------------------------------- */
 
-static long evtchn_op_on(struct domain *d, unsigned int vcpu,
-	unsigned int cmd, void *arg)
+static long evtchn_op_on(
+	struct domain *d, unsigned int vcpu, unsigned int cmd, void *arg)
 {
 	return fake_hypercall(d, vcpu, __HYPERVISOR_event_channel_op, cmd,
 		FAKE_PTR(arg), 0, 0, 0);
@@ -70,8 +70,8 @@ static long evtchn_op(struct domain *d, unsigned int cmd, void *arg)
 	return evtchn_op_on(d, 0, cmd, arg);
 }
 
-static long alloc_unbound(struct domain *caller, domid_t dom, domid_t remote,
-	evtchn_port_t *port)
+static long alloc_unbound(
+	struct domain *caller, domid_t dom, domid_t remote, evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound a;
 	long rc;
@@ -120,8 +120,7 @@ static long bind_virq(struct domain *caller, uint32_t virq, uint32_t vcpu,
 	return rc;
 }
 
-static long bind_ipi(struct domain *caller, uint32_t vcpu,
-	evtchn_port_t *port)
+static long bind_ipi(struct domain *caller, uint32_t vcpu, evtchn_port_t *port)
 {
 	struct evtchn_bind_ipi b;
 	long rc;
@@ -135,38 +134,37 @@ static long bind_ipi(struct domain *caller, uint32_t vcpu,
 	return rc;
 }
 
-static long bind_vcpu(struct domain *caller, evtchn_port_t port,
-	uint32_t vcpu)
+static long bind_vcpu(struct domain *caller, evtchn_port_t port, uint32_t vcpu)
 {
-	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+	struct evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
 
 	return evtchn_op(caller, EVTCHNOP_bind_vcpu, &b);
 }
 
 static long send_on(struct domain *caller, evtchn_port_t port)
 {
-	struct evtchn_send s = { .port = port };
+	struct evtchn_send s = {.port = port};
 
 	return evtchn_op(caller, EVTCHNOP_send, &s);
 }
 
 static long close_port(struct domain *caller, evtchn_port_t port)
 {
-	struct evtchn_close c = { .port = port };
+	struct evtchn_close c = {.port = port};
 
 	return evtchn_op(caller, EVTCHNOP_close, &c);
 }
 
 static long unmask_port(struct domain *caller, evtchn_port_t port)
 {
-	struct evtchn_unmask u = { .port = port };
+	struct evtchn_unmask u = {.port = port};
 
 	return evtchn_op(caller, EVTCHNOP_unmask, &u);
 }
 
 static long reset_dom(struct domain *caller, domid_t dom)
 {
-	struct evtchn_reset r = { .dom = dom };
+	struct evtchn_reset r = {.dom = dom};
 
 	return evtchn_op(caller, EVTCHNOP_reset, &r);
 }
@@ -236,17 +234,20 @@ static unsigned int kicks(struct domain *d, unsigned int vcpu)
 
 /* ---- alloc_unbound ------------------------------------------------------- */
 
-static void test_alloc_unbound_for_itself_gives_the_lowest_free_port_waiting_for_the_remote(void **state)
+static void
+test_alloc_unbound_for_itself_gives_the_lowest_free_port_waiting_for_the_remote(
+	void **state)
 {
 	struct evtchn_status st;
 	evtchn_port_t p1, p2;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id,
-		&p1), 0);
+	assert_int_equal(
+		alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id, &p1), 0);
 	assert_int_equal(p1, 1);
-	assert_int_equal(alloc_unbound(dom_a, dom_a->domain_id,
-		dom_b->domain_id, &p2), 0);
+	assert_int_equal(
+		alloc_unbound(dom_a, dom_a->domain_id, dom_b->domain_id, &p2),
+		0);
 	assert_int_equal(p2, 2);
 	assert_int_equal(status_of(dom_a, DOMID_SELF, p1, &st), 0);
 	assert_int_equal(st.status, EVTCHNSTAT_unbound);
@@ -258,14 +259,15 @@ static void test_alloc_unbound_for_itself_gives_the_lowest_free_port_waiting_for
 	assert_int_equal(upcall(dom_a, 0), 0);
 }
 
-static void test_the_privileged_domain_may_alloc_unbound_in_another_domain(void **state)
+static void test_the_privileged_domain_may_alloc_unbound_in_another_domain(
+	void **state)
 {
 	struct evtchn_status st;
 	evtchn_port_t p;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom0, dom_a->domain_id,
-		dom_b->domain_id, &p), 0);
+	assert_int_equal(
+		alloc_unbound(dom0, dom_a->domain_id, dom_b->domain_id, &p), 0);
 	assert_int_equal(p, 1);
 	assert_int_equal(status_of(dom_a, DOMID_SELF, p, &st), 0);
 	assert_int_equal(st.status, EVTCHNSTAT_unbound);
@@ -276,15 +278,16 @@ static void test_the_privileged_domain_may_alloc_unbound_in_another_domain(void 
 	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, p, NULL), 0);
 }
 
-static void test_an_unprivileged_domain_may_not_alloc_unbound_in_another_domain(void **state)
+static void test_an_unprivileged_domain_may_not_alloc_unbound_in_another_domain(
+	void **state)
 {
 	evtchn_port_t p = 0;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom_a, dom_b->domain_id,
-		dom_a->domain_id, &p), -EPERM);
-	assert_int_equal(alloc_unbound(dom_a, 0, dom_a->domain_id, &p),
+	assert_int_equal(
+		alloc_unbound(dom_a, dom_b->domain_id, dom_a->domain_id, &p),
 		-EPERM);
+	assert_int_equal(alloc_unbound(dom_a, 0, dom_a->domain_id, &p), -EPERM);
 	assert_int_equal(dom_b->evtchn_in_use, 0);
 	assert_int_equal(dom0->evtchn_in_use, 0);
 	assert_int_equal(alloc_unbound(dom_a, NOWHERE, 0, NULL), -ESRCH);
@@ -300,8 +303,8 @@ static void test_a_remote_domid_self_means_the_calling_domain(void **state)
 
 	(void)state;
 	/* dom0 allocating in A for DOMID_SELF: the remote is dom0, not A. */
-	assert_int_equal(alloc_unbound(dom0, dom_a->domain_id, DOMID_SELF, &p),
-		0);
+	assert_int_equal(
+		alloc_unbound(dom0, dom_a->domain_id, DOMID_SELF, &p), 0);
 	assert_int_equal(status_of(dom0, dom_a->domain_id, p, &st), 0);
 	assert_int_equal(st.status, EVTCHNSTAT_unbound);
 	assert_int_equal(st.u.unbound.dom, 0);
@@ -314,16 +317,17 @@ static void test_a_remote_domid_self_means_the_calling_domain(void **state)
 
 /* ---- bind_interdomain ---------------------------------------------------- */
 
-static void test_bind_interdomain_links_both_ends_and_sets_the_local_port_pending(void **state)
+static void
+test_bind_interdomain_links_both_ends_and_sets_the_local_port_pending(
+	void **state)
 {
 	struct evtchn_status st;
 	evtchn_port_t pa, pb;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id,
-		&pa), 0);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, pa, &pb),
-		0);
+	assert_int_equal(
+		alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id, &pa), 0);
+	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, pa, &pb), 0);
 	assert_int_equal(pb, 1);
 
 	assert_int_equal(status_of(dom_a, DOMID_SELF, pa, &st), 0);
@@ -344,7 +348,8 @@ static void test_bind_interdomain_links_both_ends_and_sets_the_local_port_pendin
 	assert_int_equal(upcall(dom_a, 0), 0);
 }
 
-static void test_bind_interdomain_by_domid_self_binds_a_port_of_the_caller(void **state)
+static void test_bind_interdomain_by_domid_self_binds_a_port_of_the_caller(
+	void **state)
 {
 	evtchn_port_t p, q;
 
@@ -358,7 +363,8 @@ static void test_bind_interdomain_by_domid_self_binds_a_port_of_the_caller(void 
 	assert_false(is_pending(dom_a, q));
 }
 
-static void test_bind_interdomain_refuses_a_port_meant_for_another_domain(void **state)
+static void test_bind_interdomain_refuses_a_port_meant_for_another_domain(
+	void **state)
 {
 	evtchn_port_t p;
 	unsigned int before = dom_b->evtchn_in_use;
@@ -366,36 +372,36 @@ static void test_bind_interdomain_refuses_a_port_meant_for_another_domain(void *
 	(void)state;
 	/* A port A allocated for dom0 cannot be taken by B. */
 	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, 0, &p), 0);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, p, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, p, NULL), -EINVAL);
 	assert_int_equal(dom_b->evtchn_in_use, before);
 	/* Nor by the domain that owns it, unless it is the remote. */
-	assert_int_equal(bind_interdomain(dom_a, DOMID_SELF, p, NULL),
-		-EINVAL);
+	assert_int_equal(bind_interdomain(dom_a, DOMID_SELF, p, NULL), -EINVAL);
 	/* dom0, the intended remote, can. */
 	assert_int_equal(bind_interdomain(dom0, dom_a->domain_id, p, NULL), 0);
 }
 
-static void test_bind_interdomain_refuses_a_remote_port_that_is_not_unbound(void **state)
+static void test_bind_interdomain_refuses_a_remote_port_that_is_not_unbound(
+	void **state)
 {
 	evtchn_port_t pa, pb, ipi, virq;
 
 	(void)state;
 	connect(dom_a, dom_b, &pa, &pb);
 	/* Already bound: a second bind is refused. */
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, pa, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, pa, NULL), -EINVAL);
 	assert_int_equal(bind_ipi(dom_a, 0, &ipi), 0);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, ipi, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, ipi, NULL), -EINVAL);
 	assert_int_equal(bind_virq(dom_a, VIRQ_TIMER, 0, &virq), 0);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, virq, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, virq, NULL), -EINVAL);
 	/* A free port and the reserved port 0. */
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, 100, NULL),
-		-EINVAL);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id, 0, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, 100, NULL), -EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, 0, NULL), -EINVAL);
 	assert_int_equal(dom_b->evtchn_in_use, 1);
 }
 
@@ -403,13 +409,17 @@ static void test_bind_interdomain_refuses_bad_remote_ports(void **state)
 {
 	(void)state;
 	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id,
-		EVTCHN_NR_PORTS, NULL), -EINVAL);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id,
-		EVTCHN_BUCKET, NULL), -EINVAL);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id,
-		0xffffffffu, NULL), -EINVAL);
-	assert_int_equal(bind_interdomain(dom_b, dom_a->domain_id,
-		0x80000000u, NULL), -EINVAL);
+				 EVTCHN_NR_PORTS, NULL),
+		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, EVTCHN_BUCKET, NULL),
+		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, 0xffffffffu, NULL),
+		-EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_b, dom_a->domain_id, 0x80000000u, NULL),
+		-EINVAL);
 	assert_int_equal(dom_b->evtchn_in_use, 0);
 }
 
@@ -417,8 +427,8 @@ static void test_bind_interdomain_to_a_missing_domain_is_esrch(void **state)
 {
 	(void)state;
 	assert_int_equal(bind_interdomain(dom_b, NOWHERE, 1, NULL), -ESRCH);
-	assert_int_equal(bind_interdomain(dom_b, DOMID_INVALID, 1, NULL),
-		-ESRCH);
+	assert_int_equal(
+		bind_interdomain(dom_b, DOMID_INVALID, 1, NULL), -ESRCH);
 	assert_int_equal(bind_interdomain(dom_b, DOMID_XEN, 1, NULL), -ESRCH);
 	assert_int_equal(bind_interdomain(dom_b, 0xffff, 1, NULL), -ESRCH);
 	assert_int_equal(dom_b->evtchn_in_use, 0);
@@ -426,7 +436,9 @@ static void test_bind_interdomain_to_a_missing_domain_is_esrch(void **state)
 
 /* ---- send and delivery --------------------------------------------------- */
 
-static void test_send_across_domains_sets_pending_selector_and_upcall_and_kicks_once(void **state)
+static void
+test_send_across_domains_sets_pending_selector_and_upcall_and_kicks_once(
+	void **state)
 {
 	evtchn_port_t pa, pb, pa2, pb2;
 	unsigned int k;
@@ -468,7 +480,8 @@ static void test_send_across_domains_sets_pending_selector_and_upcall_and_kicks_
 	assert_int_equal(kicks(dom_b, 0), k + 2);
 }
 
-static void test_a_masked_port_goes_pending_without_upcall_until_unmasked(void **state)
+static void test_a_masked_port_goes_pending_without_upcall_until_unmasked(
+	void **state)
 {
 	evtchn_port_t pa, pb;
 	unsigned int k;
@@ -515,8 +528,8 @@ static void test_send_on_an_unbound_port_is_dropped(void **state)
 	evtchn_port_t p;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id,
-		&p), 0);
+	assert_int_equal(
+		alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id, &p), 0);
 	assert_int_equal(send_on(dom_a, p), 0);
 	assert_false(is_pending(dom_a, p));
 	assert_int_equal(upcall(dom_a, 0), 0);
@@ -562,8 +575,8 @@ static void test_bind_virq_refuses_a_global_virq_on_another_vcpu(void **state)
 	(void)state;
 	assert_int_equal(bind_virq(dom0, VIRQ_DOM_EXC, 1, NULL), -EINVAL);
 	assert_int_equal(bind_virq(dom0, VIRQ_CONSOLE, 1, NULL), -EINVAL);
-	assert_int_equal(bind_virq(dom0, VIRQ_DOM_EXC, 0xffffffffu, NULL),
-		-EINVAL);
+	assert_int_equal(
+		bind_virq(dom0, VIRQ_DOM_EXC, 0xffffffffu, NULL), -EINVAL);
 	assert_int_equal(dom0->evtchn_in_use, 0);
 }
 
@@ -597,10 +610,11 @@ static void test_bind_virq_on_a_vcpu_out_of_range_is_enoent(void **state)
 	(void)state;
 	assert_int_equal(bind_virq(dom_a, VIRQ_TIMER, 2, NULL), -ENOENT);
 	assert_int_equal(bind_virq(dom_b, VIRQ_TIMER, 1, NULL), -ENOENT);
-	assert_int_equal(bind_virq(dom_a, VIRQ_DEBUG, 0xffffffffu, NULL),
+	assert_int_equal(
+		bind_virq(dom_a, VIRQ_DEBUG, 0xffffffffu, NULL), -ENOENT);
+	assert_int_equal(
+		bind_virq(dom_a, VIRQ_XENPMU, MAX_VCPUS_PER_DOMAIN, NULL),
 		-ENOENT);
-	assert_int_equal(bind_virq(dom_a, VIRQ_XENPMU, MAX_VCPUS_PER_DOMAIN,
-		NULL), -ENOENT);
 	assert_int_equal(dom_a->evtchn_in_use, 0);
 }
 
@@ -641,7 +655,9 @@ static void test_send_global_virq_goes_to_dom0_only(void **state)
 	send_global_virq(0xffffffffu);
 }
 
-static void test_a_global_virq_moved_to_vcpu_1_is_delivered_there_and_closes_cleanly(void **state)
+static void
+test_a_global_virq_moved_to_vcpu_1_is_delivered_there_and_closes_cleanly(
+	void **state)
 {
 	struct evtchn_status st;
 	evtchn_port_t p, again;
@@ -668,7 +684,9 @@ static void test_a_global_virq_moved_to_vcpu_1_is_delivered_there_and_closes_cle
 
 /* ---- close --------------------------------------------------------------- */
 
-static void test_closing_an_interdomain_port_leaves_the_other_end_unbound_and_notified(void **state)
+static void
+test_closing_an_interdomain_port_leaves_the_other_end_unbound_and_notified(
+	void **state)
 {
 	struct evtchn_status st;
 	evtchn_port_t pa, pb, pa2;
@@ -687,17 +705,18 @@ static void test_closing_an_interdomain_port_leaves_the_other_end_unbound_and_no
 	assert_int_equal(upcall(dom_b, 0), 1);
 
 	/* A (and only A) can bind to B's now unbound end again. */
-	assert_int_equal(bind_interdomain(dom0, dom_b->domain_id, pb, NULL),
-		-EINVAL);
-	assert_int_equal(bind_interdomain(dom_a, dom_b->domain_id, pb, &pa2),
-		0);
+	assert_int_equal(
+		bind_interdomain(dom0, dom_b->domain_id, pb, NULL), -EINVAL);
+	assert_int_equal(
+		bind_interdomain(dom_a, dom_b->domain_id, pb, &pa2), 0);
 	assert_int_equal(pa2, pa);
 	assert_int_equal(status_of(dom_b, DOMID_SELF, pb, &st), 0);
 	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
 	assert_int_equal(st.u.interdomain.port, pa2);
 }
 
-static void test_closing_clears_the_ports_pending_bit_and_frees_it_for_reuse(void **state)
+static void test_closing_clears_the_ports_pending_bit_and_frees_it_for_reuse(
+	void **state)
 {
 	evtchn_port_t pa, pb, again;
 
@@ -712,7 +731,8 @@ static void test_closing_clears_the_ports_pending_bit_and_frees_it_for_reuse(voi
 	assert_false(is_pending(dom_b, again));
 }
 
-static void test_close_of_port_0_a_free_port_a_bad_port_or_twice_is_einval(void **state)
+static void test_close_of_port_0_a_free_port_a_bad_port_or_twice_is_einval(
+	void **state)
 {
 	evtchn_port_t p;
 
@@ -739,8 +759,8 @@ static void test_status_reports_each_state(void **state)
 	evtchn_port_t unb, pa, pb, virq, ipi;
 
 	(void)state;
-	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id,
-		&unb), 0);
+	assert_int_equal(
+		alloc_unbound(dom_a, DOMID_SELF, dom_b->domain_id, &unb), 0);
 	connect(dom_a, dom_b, &pa, &pb);
 	assert_int_equal(bind_virq(dom_a, VIRQ_DEBUG, 1, &virq), 0);
 	assert_int_equal(bind_ipi(dom_a, 1, &ipi), 0);
@@ -783,12 +803,13 @@ static void test_status_of_another_domain_needs_privilege(void **state)
 	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
 	assert_int_equal(status_of(dom0, NOWHERE, 1, &st), -ESRCH);
 	assert_int_equal(status_of(dom_b, NOWHERE, 1, &st), -ESRCH);
-	assert_int_equal(status_of(dom0, dom_a->domain_id, EVTCHN_NR_PORTS,
-		&st), -EINVAL);
-	assert_int_equal(status_of(dom_a, DOMID_SELF, 0xffffffffu, &st),
+	assert_int_equal(
+		status_of(dom0, dom_a->domain_id, EVTCHN_NR_PORTS, &st),
 		-EINVAL);
-	assert_int_equal(status_of(dom_a, DOMID_SELF, EVTCHN_BUCKET, &st),
-		-EINVAL);
+	assert_int_equal(
+		status_of(dom_a, DOMID_SELF, 0xffffffffu, &st), -EINVAL);
+	assert_int_equal(
+		status_of(dom_a, DOMID_SELF, EVTCHN_BUCKET, &st), -EINVAL);
 	/* A device model may look at its target's ports (XSM_TARGET). */
 	dom_b->target = dom_a->domain_id;
 	assert_int_equal(status_of(dom_b, dom_a->domain_id, pa, &st), 0);
@@ -798,7 +819,8 @@ static void test_status_of_another_domain_needs_privilege(void **state)
 
 /* ---- IPIs and bind_vcpu -------------------------------------------------- */
 
-static void test_an_ipi_port_notifies_its_own_domain_on_the_bound_vcpu(void **state)
+static void test_an_ipi_port_notifies_its_own_domain_on_the_bound_vcpu(
+	void **state)
 {
 	evtchn_port_t p;
 
@@ -814,7 +836,8 @@ static void test_an_ipi_port_notifies_its_own_domain_on_the_bound_vcpu(void **st
 	/* From any vCPU. */
 	guest_ack_all(dom_a);
 	assert_int_equal(evtchn_op_on(dom_a, 1, EVTCHNOP_send,
-		&(struct evtchn_send){ .port = p }), 0);
+				 &(struct evtchn_send){.port = p}),
+		0);
 	assert_int_equal(upcall(dom_a, 1), 1);
 }
 
@@ -852,7 +875,8 @@ static void test_bind_vcpu_moves_interdomain_and_unbound_ports(void **state)
 	assert_int_equal(st.vcpu, 0);
 }
 
-static void test_bind_vcpu_refuses_per_vcpu_virqs_ipis_and_bad_arguments(void **state)
+static void test_bind_vcpu_refuses_per_vcpu_virqs_ipis_and_bad_arguments(
+	void **state)
 {
 	evtchn_port_t timer, ipi, pa, pb;
 
@@ -943,11 +967,12 @@ static void test_a_full_domain_gets_enospc(void **state)
 	assert_int_equal(d->vcpu[0]->virq_to_port[VIRQ_TIMER], 0);
 	/* Binding to a peer needs a local port too. */
 	assert_int_equal(alloc_unbound(dom_a, DOMID_SELF, 9, &pa), 0);
-	assert_int_equal(bind_interdomain(d, dom_a->domain_id, pa, NULL),
-		-ENOSPC);
+	assert_int_equal(
+		bind_interdomain(d, dom_a->domain_id, pa, NULL), -ENOSPC);
 	/* Xen looks for the local port before it checks the remote one. */
-	assert_int_equal(bind_interdomain(d, dom_a->domain_id, 0xffffffffu,
-		NULL), -ENOSPC);
+	assert_int_equal(
+		bind_interdomain(d, dom_a->domain_id, 0xffffffffu, NULL),
+		-ENOSPC);
 	/* Ports at and above the limit do not exist. */
 	assert_int_equal(send_on(d, 8), -EINVAL);
 	assert_int_equal(close_port(d, 8), -EINVAL);
@@ -975,8 +1000,8 @@ static void test_buckets_are_allocated_on_first_use(void **state)
 	}
 	assert_int_equal(p, EVTCHN_BUCKET - 1);
 	assert_null(dom_a->evtchn[1]);
-	assert_int_equal(status_of(dom_a, DOMID_SELF, EVTCHN_BUCKET, &st),
-		-EINVAL);
+	assert_int_equal(
+		status_of(dom_a, DOMID_SELF, EVTCHN_BUCKET, &st), -EINVAL);
 
 	/* The bucket's allocation failing gives -ENOMEM and nothing else. */
 	live = fake_alloc_live();
@@ -992,11 +1017,11 @@ static void test_buckets_are_allocated_on_first_use(void **state)
 	assert_int_equal(fake_alloc_live(), live + 1);
 	assert_null(dom_a->evtchn[2]);
 	/* The whole new bucket is valid, the next one is not yet. */
-	assert_int_equal(status_of(dom_a, DOMID_SELF, 2 * EVTCHN_BUCKET - 1,
-		&st), 0);
+	assert_int_equal(
+		status_of(dom_a, DOMID_SELF, 2 * EVTCHN_BUCKET - 1, &st), 0);
 	assert_int_equal(st.status, EVTCHNSTAT_closed);
-	assert_int_equal(status_of(dom_a, DOMID_SELF, 2 * EVTCHN_BUCKET, &st),
-		-EINVAL);
+	assert_int_equal(
+		status_of(dom_a, DOMID_SELF, 2 * EVTCHN_BUCKET, &st), -EINVAL);
 	/* Other domains still have one bucket. */
 	assert_null(dom_b->evtchn[1]);
 }
@@ -1082,35 +1107,46 @@ static void test_a_dying_peer_still_referenced_gets_no_events(void **state)
 static void test_bad_argument_addresses_are_efault(void **state)
 {
 	static const unsigned int cmds[] = {
-		EVTCHNOP_bind_interdomain, EVTCHNOP_bind_virq,
-		EVTCHNOP_close, EVTCHNOP_send, EVTCHNOP_status,
-		EVTCHNOP_alloc_unbound, EVTCHNOP_bind_ipi, EVTCHNOP_bind_vcpu,
-		EVTCHNOP_unmask, EVTCHNOP_reset,
+		EVTCHNOP_bind_interdomain,
+		EVTCHNOP_bind_virq,
+		EVTCHNOP_close,
+		EVTCHNOP_send,
+		EVTCHNOP_status,
+		EVTCHNOP_alloc_unbound,
+		EVTCHNOP_bind_ipi,
+		EVTCHNOP_bind_vcpu,
+		EVTCHNOP_unmask,
+		EVTCHNOP_reset,
 	};
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		assert_int_equal(fake_hypercall(dom_a, 0,
-			__HYPERVISOR_event_channel_op, cmds[i], FAKE_BAD_ADDR,
-			0, 0, 0), -EFAULT);
-		assert_int_equal(fake_hypercall(dom_a, 0,
-			__HYPERVISOR_event_channel_op, cmds[i], 0, 0, 0, 0),
+		assert_int_equal(
+			fake_hypercall(dom_a, 0, __HYPERVISOR_event_channel_op,
+				cmds[i], FAKE_BAD_ADDR, 0, 0, 0),
 			-EFAULT);
-		assert_int_equal(fake_hypercall(dom_a, 0,
-			__HYPERVISOR_event_channel_op, cmds[i],
-			FAKE_BAD_ADDR + FAKE_BAD_LEN - 2, 0, 0, 0), -EFAULT);
-		assert_int_equal(fake_hypercall(dom_a, 0,
-			__HYPERVISOR_event_channel_op, cmds[i], UINT64_MAX - 1,
-			0, 0, 0), -EFAULT);
+		assert_int_equal(
+			fake_hypercall(dom_a, 0, __HYPERVISOR_event_channel_op,
+				cmds[i], 0, 0, 0, 0),
+			-EFAULT);
+		assert_int_equal(
+			fake_hypercall(dom_a, 0, __HYPERVISOR_event_channel_op,
+				cmds[i], FAKE_BAD_ADDR + FAKE_BAD_LEN - 2, 0, 0,
+				0),
+			-EFAULT);
+		assert_int_equal(
+			fake_hypercall(dom_a, 0, __HYPERVISOR_event_channel_op,
+				cmds[i], UINT64_MAX - 1, 0, 0, 0),
+			-EFAULT);
 	}
 	assert_int_equal(dom_a->evtchn_in_use, 0);
 }
 
 static void test_a_result_that_cannot_be_copied_back_is_efault(void **state)
 {
-	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = 0 };
-	struct evtchn_status st = { .dom = DOMID_SELF, .port = 0 };
+	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = 0};
+	struct evtchn_status st = {.dom = DOMID_SELF, .port = 0};
 
 	(void)state;
 	fake_fail_copies_after(1);
@@ -1235,7 +1271,7 @@ static void m_port_init(struct m_port *mp, uint8_t state, unsigned int vcpu)
 static bool m_virq_global(uint32_t virq)
 {
 	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG &&
-		virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
 }
 
 static long m_close(struct m_dom *m, evtchn_port_t port)
@@ -1310,8 +1346,8 @@ static domid_t m_pick_dom(unsigned int self)
 
 static uint32_t m_pick_virq(void)
 {
-	static const uint32_t virqs[] = { VIRQ_TIMER, VIRQ_DEBUG, VIRQ_DOM_EXC,
-		VIRQ_CON_RING, NR_VIRQS, 0xffffffffu };
+	static const uint32_t virqs[] = {VIRQ_TIMER, VIRQ_DEBUG, VIRQ_DOM_EXC,
+		VIRQ_CON_RING, NR_VIRQS, 0xffffffffu};
 
 	return virqs[m_rand(ARRAY_SIZE(virqs))];
 }
@@ -1372,8 +1408,8 @@ static void m_step(unsigned int step)
 			}
 		}
 		ri = dom == DOMID_SELF ? (int)i : m_find(dom);
-		port = ri >= 0 && m_rand(4) != 0 ?
-			m_pick_port(&md[ri]) : m_rand(M_MAX_PORTS);
+		port = ri >= 0 && m_rand(4) != 0 ? m_pick_port(&md[ri])
+						 : m_rand(M_MAX_PORTS);
 		if (ri >= 0) {
 			for (fp = 1; fp < (int)md[ri].max; fp++) {
 				if (md[ri].p[fp].state == ECS_UNBOUND &&
@@ -1394,8 +1430,8 @@ static void m_step(unsigned int step)
 		if (fp < 0) {
 			want = fp;
 		} else if (!m_valid(r, port) ||
-			r->p[port].state != ECS_UNBOUND ||
-			r->p[port].rdom != m->id) {
+			   r->p[port].state != ECS_UNBOUND ||
+			   r->p[port].rdom != m->id) {
 			want = -EINVAL;
 		} else {
 			m_port_init(&m->p[fp], ECS_INTERDOMAIN, 0);
@@ -1418,8 +1454,8 @@ static void m_step(unsigned int step)
 		}
 		switch (m->p[port].state) {
 		case ECS_INTERDOMAIN:
-			m_set_pending(&md[m_find(m->p[port].rdom)],
-				m->p[port].rport);
+			m_set_pending(
+				&md[m_find(m->p[port].rdom)], m->p[port].rport);
 			break;
 		case ECS_IPI:
 			m_set_pending(m, port);
@@ -1459,8 +1495,7 @@ static void m_step(unsigned int step)
 	case 10: /* the guest masks a port it uses, or acks one */
 		port = m_pick_port(m);
 		got = 0;
-		if (port > 0 && port < m->max &&
-			m->p[port].state != ECS_FREE) {
+		if (port > 0 && port < m->max && m->p[port].state != ECS_FREE) {
 			if (m_rand(2)) {
 				set_bit(port, m->d->shared_info->evtchn_mask);
 				m->p[port].masked = true;
@@ -1519,9 +1554,9 @@ static void m_step(unsigned int step)
 		} else if (!m_valid(m, port)) {
 			want = -EINVAL;
 		} else if (m->p[port].state == ECS_UNBOUND ||
-			m->p[port].state == ECS_INTERDOMAIN ||
-			(m->p[port].state == ECS_VIRQ &&
-				m_virq_global(m->p[port].virq))) {
+			   m->p[port].state == ECS_INTERDOMAIN ||
+			   (m->p[port].state == ECS_VIRQ &&
+				   m_virq_global(m->p[port].virq))) {
 			m->p[port].notify = (uint8_t)v;
 		} else {
 			want = -EINVAL;
@@ -1538,8 +1573,7 @@ static void m_step(unsigned int step)
 				}
 			}
 			for (port = 0; port < m->max; port++) {
-				clear_bit(port,
-					m->d->shared_info->evtchn_mask);
+				clear_bit(port, m->d->shared_info->evtchn_mask);
 				m->p[port].masked = false;
 			}
 		} else if (m_rand(3) == 0) {
@@ -1579,34 +1613,34 @@ static void m_compare(unsigned int step)
 			if (!m_valid(m, port)) {
 				if (rc != -EINVAL) {
 					fail_msg("step %u: d%u port %u: "
-						"status %ld for an invalid "
-						"port", step, m->id, port, rc);
+						 "status %ld for an invalid "
+						 "port",
+						step, m->id, port, rc);
 				}
 				continue;
 			}
 			assert_int_equal(rc, 0);
 			mp = &m->p[port];
-			if (mp->state != ECS_FREE && mp->state != ECS_RESERVED) {
+			if (mp->state != ECS_FREE &&
+				mp->state != ECS_RESERVED) {
 				in_use++;
 			}
 			switch (mp->state) {
 			case ECS_FREE:
 			case ECS_RESERVED:
-				assert_int_equal(st.status,
-					EVTCHNSTAT_closed);
+				assert_int_equal(st.status, EVTCHNSTAT_closed);
 				break;
 			case ECS_UNBOUND:
-				assert_int_equal(st.status,
-					EVTCHNSTAT_unbound);
+				assert_int_equal(st.status, EVTCHNSTAT_unbound);
 				assert_int_equal(st.u.unbound.dom, mp->rdom);
 				break;
 			case ECS_INTERDOMAIN:
-				assert_int_equal(st.status,
-					EVTCHNSTAT_interdomain);
-				assert_int_equal(st.u.interdomain.dom,
-					mp->rdom);
-				assert_int_equal(st.u.interdomain.port,
-					mp->rport);
+				assert_int_equal(
+					st.status, EVTCHNSTAT_interdomain);
+				assert_int_equal(
+					st.u.interdomain.dom, mp->rdom);
+				assert_int_equal(
+					st.u.interdomain.port, mp->rport);
 				break;
 			case ECS_VIRQ:
 				assert_int_equal(st.status, EVTCHNSTAT_virq);
@@ -1620,23 +1654,26 @@ static void m_compare(unsigned int step)
 			if (is_pending(m->d, port) != mp->pending ||
 				is_masked(m->d, port) != mp->masked) {
 				fail_msg("step %u: d%u port %u: pending %d "
-					"masked %d, model %d %d", step, m->id,
-					port, is_pending(m->d, port),
+					 "masked %d, model %d %d",
+					step, m->id, port,
+					is_pending(m->d, port),
 					is_masked(m->d, port), mp->pending,
 					mp->masked);
 			}
 		}
 		assert_int_equal(m->d->evtchn_in_use, in_use);
 		for (v = 0; v < M_VCPUS; v++) {
-			if (m->d->shared_info->vcpu_info[v].evtchn_pending_sel !=
+			if (m->d->shared_info->vcpu_info[v]
+						.evtchn_pending_sel !=
 					m->sel[v] ||
 				upcall(m->d, v) != m->upcall[v] ||
 				kicks(m->d, v) != m->kicks[v]) {
 				fail_msg("step %u: d%u vCPU %u: sel %lx "
-					"upcall %u kicks %u, model %lx %u %u",
+					 "upcall %u kicks %u, model %lx %u %u",
 					step, m->id, v,
 					(unsigned long)m->d->shared_info
-						->vcpu_info[v].evtchn_pending_sel,
+						->vcpu_info[v]
+						.evtchn_pending_sel,
 					upcall(m->d, v), kicks(m->d, v),
 					m->sel[v], m->upcall[v], m->kicks[v]);
 			}
@@ -1646,10 +1683,11 @@ static void m_compare(unsigned int step)
 	}
 }
 
-static void test_random_sequences_across_three_domains_match_a_reference_model(void **state)
+static void test_random_sequences_across_three_domains_match_a_reference_model(
+	void **state)
 {
-	static const unsigned int limits[M_DOMS] = { 20, M_MAX_PORTS, 70 };
-	static const uint64_t seeds[] = { 0x9e3779b97f4a7c15ull, 42, 0xfeed };
+	static const unsigned int limits[M_DOMS] = {20, M_MAX_PORTS, 70};
+	static const uint64_t seeds[] = {0x9e3779b97f4a7c15ull, 42, 0xfeed};
 	unsigned int s, i, step;
 	evtchn_port_t exc;
 
@@ -1661,8 +1699,8 @@ static void test_random_sequences_across_three_domains_match_a_reference_model(v
 		m_rng = seeds[s];
 		for (i = 0; i < M_DOMS; i++) {
 			domain_limits.max_evtchns = limits[i];
-			md[i].d = fake_domain_create((domid_t)(10 + 10 * s + i),
-				M_VCPUS, 4, false);
+			md[i].d = fake_domain_create(
+				(domid_t)(10 + 10 * s + i), M_VCPUS, 4, false);
 			domain_limits.max_evtchns = EVTCHN_NR_PORTS;
 			assert_non_null(md[i].d);
 			md[i].id = md[i].d->domain_id;

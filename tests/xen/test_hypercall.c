@@ -19,8 +19,6 @@
 #include <string.h>
 
 #include "arch_fake.h"
-#include "xen/event.h"
-#include "xen/hypercall.h"
 #include "domctl.h"
 #include "grant_table.h"
 #include "hvm/hvm_op.h"
@@ -28,6 +26,8 @@
 #include "sched.h"
 #include "sysctl.h"
 #include "version.h"
+#include "xen/event.h"
+#include "xen/hypercall.h"
 
 #define NOWHERE 77u
 #define RAM 16u
@@ -74,58 +74,68 @@ static long hc(struct domain *d, unsigned int op, uint64_t a0, uint64_t a1,
 
 static void test_each_hypercall_number_reaches_its_handler(void **state)
 {
-	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
-	struct gnttab_query_size qs = { .dom = DOMID_SELF };
-	struct xen_hvm_param hp = { .domid = DOMID_SELF, .index = 1 };
+	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 0};
+	struct gnttab_query_size qs = {.dom = DOMID_SELF};
+	struct xen_hvm_param hp = {.domid = DOMID_SELF, .index = 1};
 	struct xen_domctl dc;
 	struct xen_sysctl sc;
 	domid_t self = DOMID_SELF;
 
 	(void)state;
-	assert_int_equal(hc(dom_a, __HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0),
-		0);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_event_channel_op,
-		EVTCHNOP_alloc_unbound, FAKE_PTR(&au), 0), 0);
+				 EVTCHNOP_alloc_unbound, FAKE_PTR(&au), 0),
+		0);
 	assert_int_equal(au.port, 1);
 	qs.status = 0x7777;
 	assert_int_equal(hc(dom_a, __HYPERVISOR_grant_table_op,
-		GNTTABOP_query_size, FAKE_PTR(&qs), 1), 0);
+				 GNTTABOP_query_size, FAKE_PTR(&qs), 1),
+		0);
 	assert_int_equal(qs.status, GNTST_okay);
 	assert_true(qs.nr_frames > 0);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write,
-		3, FAKE_PTR("hi\n")), 0);
+	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write, 3,
+				 FAKE_PTR("hi\n")),
+		0);
 	assert_string_equal(fake_console(), "(d1) hi\n");
-	assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, XENVER_version,
-		0, 0), 0x40009);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_xen_version, XENVER_version, 0, 0),
+		0x40009);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_hvm_op, HVMOP_get_param,
-		FAKE_PTR(&hp), 0), 0);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_memory_op,
-		XENMEM_maximum_reservation, FAKE_PTR(&self), 0), RAM);
+				 FAKE_PTR(&hp), 0),
+		0);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_memory_op, XENMEM_maximum_reservation,
+			FAKE_PTR(&self), 0),
+		RAM);
 	memset(&dc, 0, sizeof(dc));
 	dc.cmd = XEN_DOMCTL_getdomaininfo;
 	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	assert_int_equal(hc(dom0, __HYPERVISOR_domctl, FAKE_PTR(&dc), 0, 0),
-		0);
+	assert_int_equal(hc(dom0, __HYPERVISOR_domctl, FAKE_PTR(&dc), 0, 0), 0);
 	memset(&sc, 0, sizeof(sc));
 	sc.cmd = XEN_SYSCTL_physinfo;
 	sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-	assert_int_equal(hc(dom0, __HYPERVISOR_sysctl, FAKE_PTR(&sc), 0, 0),
-		0);
-	assert_int_equal(hc(dom0, __HYPERVISOR_dm_op, dom_a->domain_id, 0,
-		0), -ENODATA);
+	assert_int_equal(hc(dom0, __HYPERVISOR_sysctl, FAKE_PTR(&sc), 0, 0), 0);
+	assert_int_equal(
+		hc(dom0, __HYPERVISOR_dm_op, dom_a->domain_id, 0, 0), -ENODATA);
 }
 
 static void test_unknown_hypercall_numbers_are_enosys(void **state)
 {
 	static const unsigned int known[] = {
-		__HYPERVISOR_sched_op, __HYPERVISOR_event_channel_op,
-		__HYPERVISOR_grant_table_op, __HYPERVISOR_console_io,
-		__HYPERVISOR_xen_version, __HYPERVISOR_hvm_op,
-		__HYPERVISOR_memory_op, __HYPERVISOR_domctl,
-		__HYPERVISOR_sysctl, __HYPERVISOR_dm_op,
+		__HYPERVISOR_sched_op,
+		__HYPERVISOR_event_channel_op,
+		__HYPERVISOR_grant_table_op,
+		__HYPERVISOR_console_io,
+		__HYPERVISOR_xen_version,
+		__HYPERVISOR_hvm_op,
+		__HYPERVISOR_memory_op,
+		__HYPERVISOR_domctl,
+		__HYPERVISOR_sysctl,
+		__HYPERVISOR_dm_op,
 	};
-	static const unsigned int far[] = { 64, 100, 1000, 0x7fffffffu,
-		0x80000000u, 0xffffffffu };
+	static const unsigned int far[] = {
+		64, 100, 1000, 0x7fffffffu, 0x80000000u, 0xffffffffu};
 	unsigned int op, i;
 	bool is_known;
 
@@ -139,14 +149,15 @@ static void test_unknown_hypercall_numbers_are_enosys(void **state)
 			continue;
 		}
 		assert_int_equal(fake_hypercall(dom_a, 0, op, FAKE_BAD_ADDR,
-			FAKE_BAD_ADDR, FAKE_BAD_ADDR, FAKE_BAD_ADDR,
-			FAKE_BAD_ADDR), -ENOSYS);
-		assert_int_equal(fake_hypercall(dom0, 0, op, 0, 0, 0, 0, 0),
+					 FAKE_BAD_ADDR, FAKE_BAD_ADDR,
+					 FAKE_BAD_ADDR, FAKE_BAD_ADDR),
 			-ENOSYS);
+		assert_int_equal(
+			fake_hypercall(dom0, 0, op, 0, 0, 0, 0, 0), -ENOSYS);
 	}
 	for (i = 0; i < ARRAY_SIZE(far); i++) {
-		assert_int_equal(fake_hypercall(dom0, 0, far[i], 0, 0, 0, 0,
-			0), -ENOSYS);
+		assert_int_equal(fake_hypercall(dom0, 0, far[i], 0, 0, 0, 0, 0),
+			-ENOSYS);
 	}
 }
 
@@ -154,8 +165,8 @@ static void test_unknown_hypercall_numbers_are_enosys(void **state)
 
 static long con_write(struct domain *d, const char *s, size_t len)
 {
-	return hc(d, __HYPERVISOR_console_io, CONSOLEIO_write, len,
-		FAKE_PTR(s));
+	return hc(
+		d, __HYPERVISOR_console_io, CONSOLEIO_write, len, FAKE_PTR(s));
 }
 
 static void test_console_write_prefixes_each_line_with_the_domain(void **state)
@@ -185,7 +196,9 @@ static void test_console_write_buffers_a_partial_line_per_domain(void **state)
 
 static void test_console_write_replaces_control_characters(void **state)
 {
-	static const char in[] = "a\x1b[31mb\tc\rd\x7f" "e\xff" "f\x01\x00g\n";
+	static const char in[] = "a\x1b[31mb\tc\rd\x7f"
+				 "e\xff"
+				 "f\x01\x00g\n";
 
 	(void)state;
 	assert_int_equal(con_write(dom_a, in, sizeof(in) - 1), 0);
@@ -230,7 +243,8 @@ static void test_console_write_refuses_too_much_and_bad_buffers(void **state)
 	memset(big, 'y', 65537);
 	assert_int_equal(con_write(dom_a, big, 65537), -E2BIG);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write,
-		0xffffffffu, FAKE_PTR(big)), -E2BIG);
+				 0xffffffffu, FAKE_PTR(big)),
+		-E2BIG);
 	assert_string_equal(fake_console(), "");
 	/* The limit itself is fine: 256 full lines. */
 	assert_int_equal(con_write(dom_a, big, 65536), 0);
@@ -240,14 +254,18 @@ static void test_console_write_refuses_too_much_and_bad_buffers(void **state)
 	free(big);
 
 	fake_console_clear();
-	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write,
-		10, FAKE_BAD_ADDR), -EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write,
-		10, 0), -EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write,
-		10, UINT64_MAX - 4), -EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, 7, 1,
-		FAKE_PTR("x")), -ENOSYS);
+	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write, 10,
+				 FAKE_BAD_ADDR),
+		-EFAULT);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write, 10, 0),
+		-EFAULT);
+	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_write, 10,
+				 UINT64_MAX - 4),
+		-EFAULT);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_console_io, 7, 1, FAKE_PTR("x")),
+		-ENOSYS);
 	assert_string_equal(fake_console(), "");
 }
 
@@ -260,7 +278,8 @@ static void test_console_read_is_for_the_control_domain_only(void **state)
 	assert_int_equal(con_write(dom_a, "read me back\n", 13), 0);
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(hc(dom_a, __HYPERVISOR_console_io, CONSOLEIO_read,
-		sizeof(buf) - 1, FAKE_PTR(buf)), -EPERM);
+				 sizeof(buf) - 1, FAKE_PTR(buf)),
+		-EPERM);
 	assert_int_equal(buf[0], 0);
 	n = hc(dom0, __HYPERVISOR_console_io, CONSOLEIO_read, sizeof(buf) - 1,
 		FAKE_PTR(buf));
@@ -268,11 +287,14 @@ static void test_console_read_is_for_the_control_domain_only(void **state)
 	assert_non_null(strstr(buf, "(d1) read me back\n"));
 	/* A short buffer gets what fits. */
 	assert_int_equal(hc(dom0, __HYPERVISOR_console_io, CONSOLEIO_read, 5,
-		FAKE_PTR(buf)), 5);
+				 FAKE_PTR(buf)),
+		5);
 	assert_int_equal(hc(dom0, __HYPERVISOR_console_io, CONSOLEIO_read, 0,
-		FAKE_PTR(buf)), 0);
+				 FAKE_PTR(buf)),
+		0);
 	assert_int_equal(hc(dom0, __HYPERVISOR_console_io, CONSOLEIO_read, 10,
-		FAKE_BAD_ADDR), -EFAULT);
+				 FAKE_BAD_ADDR),
+		-EFAULT);
 }
 
 /* ---- xen_version --------------------------------------------------------- */
@@ -284,7 +306,7 @@ static long xv(struct domain *d, unsigned int cmd, void *arg)
 
 static uint32_t features(struct domain *d, unsigned int idx, long *rc)
 {
-	struct xen_feature_info fi = { .submap_idx = idx, .submap = 0xdead };
+	struct xen_feature_info fi = {.submap_idx = idx, .submap = 0xdead};
 
 	*rc = xv(d, XENVER_get_features, &fi);
 	return fi.submap;
@@ -365,25 +387,28 @@ static void test_xen_version_commandline_is_refused_to_guests(void **state)
 
 static void test_xen_version_faults_on_bad_buffers(void **state)
 {
-	static const unsigned int cmds[] = { XENVER_extraversion,
+	static const unsigned int cmds[] = {XENVER_extraversion,
 		XENVER_compile_info, XENVER_capabilities, XENVER_changeset,
 		XENVER_platform_parameters, XENVER_get_features,
-		XENVER_guest_handle };
+		XENVER_guest_handle};
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, cmds[i],
-			FAKE_BAD_ADDR, 0), -EFAULT);
-		assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, cmds[i],
-			0, 0), -EFAULT);
+					 FAKE_BAD_ADDR, 0),
+			-EFAULT);
+		assert_int_equal(
+			hc(dom_a, __HYPERVISOR_xen_version, cmds[i], 0, 0),
+			-EFAULT);
 	}
 	assert_int_equal(hc(dom0, __HYPERVISOR_xen_version, XENVER_commandline,
-		FAKE_BAD_ADDR, 0), -EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, 11, 0, 0),
+				 FAKE_BAD_ADDR, 0),
+		-EFAULT);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_xen_version, 11, 0, 0), -ENOSYS);
+	assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, 0xffffffffu, 0, 0),
 		-ENOSYS);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_xen_version, 0xffffffffu, 0,
-		0), -ENOSYS);
 }
 
 /* ---- hvm_op -------------------------------------------------------------- */
@@ -403,51 +428,62 @@ static long hvm_param(struct domain *d, unsigned int cmd, domid_t dom,
 	return rc;
 }
 
-static void test_dom0_sets_a_guests_params_and_the_guest_reads_them(void **state)
+static void test_dom0_sets_a_guests_params_and_the_guest_reads_them(
+	void **state)
 {
 	uint64_t v;
 
 	(void)state;
 	v = 0xfeed0;
 	assert_int_equal(hvm_param(dom0, HVMOP_set_param, dom_a->domain_id,
-		HVM_PARAM_STORE_PFN, &v), 0);
+				 HVM_PARAM_STORE_PFN, &v),
+		0);
 	v = 5;
 	assert_int_equal(hvm_param(dom0, HVMOP_set_param, dom_a->domain_id,
-		HVM_PARAM_STORE_EVTCHN, &v), 0);
+				 HVM_PARAM_STORE_EVTCHN, &v),
+		0);
 	v = 0;
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, DOMID_SELF,
-		HVM_PARAM_STORE_PFN, &v), 0);
+				 HVM_PARAM_STORE_PFN, &v),
+		0);
 	assert_int_equal(v, 0xfeed0);
 	v = 0;
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, dom_a->domain_id,
-		HVM_PARAM_STORE_EVTCHN, &v), 0);
+				 HVM_PARAM_STORE_EVTCHN, &v),
+		0);
 	assert_int_equal(v, 5);
 	/* dom0 reads them back; B's are untouched. */
 	v = 0;
 	assert_int_equal(hvm_param(dom0, HVMOP_get_param, dom_a->domain_id,
-		HVM_PARAM_STORE_PFN, &v), 0);
+				 HVM_PARAM_STORE_PFN, &v),
+		0);
 	assert_int_equal(v, 0xfeed0);
 	v = 1;
 	assert_int_equal(hvm_param(dom0, HVMOP_get_param, dom_b->domain_id,
-		HVM_PARAM_STORE_PFN, &v), 0);
+				 HVM_PARAM_STORE_PFN, &v),
+		0);
 	assert_int_equal(v, 0);
 }
 
-static void test_a_guest_may_not_set_its_store_pfn_but_may_set_its_callback(void **state)
+static void test_a_guest_may_not_set_its_store_pfn_but_may_set_its_callback(
+	void **state)
 {
 	uint64_t v;
 
 	(void)state;
 	v = 0x1234;
 	assert_int_equal(hvm_param(dom_a, HVMOP_set_param, DOMID_SELF,
-		HVM_PARAM_STORE_PFN, &v), -EPERM);
+				 HVM_PARAM_STORE_PFN, &v),
+		-EPERM);
 	assert_int_equal(dom_a->hvm_params[HVM_PARAM_STORE_PFN], 0);
 	v = 0x1234;
 	assert_int_equal(hvm_param(dom_a, HVMOP_set_param, DOMID_SELF,
-		HVM_PARAM_CONSOLE_PFN, &v), -EPERM);
+				 HVM_PARAM_CONSOLE_PFN, &v),
+		-EPERM);
 	v = 0x0200000000000000ull | 0xf3;
 	assert_int_equal(hvm_param(dom_a, HVMOP_set_param, DOMID_SELF,
-		HVM_PARAM_CALLBACK_IRQ, &v), 0);
+				 HVM_PARAM_CALLBACK_IRQ, &v),
+		0);
 	assert_int_equal(dom_a->hvm_params[HVM_PARAM_CALLBACK_IRQ], v);
 }
 
@@ -459,46 +495,57 @@ static void test_a_guest_may_not_touch_another_domains_params(void **state)
 	dom_b->hvm_params[HVM_PARAM_STORE_PFN] = 77;
 	v = 0;
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, dom_b->domain_id,
-		HVM_PARAM_STORE_PFN, &v), -EPERM);
+				 HVM_PARAM_STORE_PFN, &v),
+		-EPERM);
 	assert_int_equal(v, 0);
 	v = 1;
 	assert_int_equal(hvm_param(dom_a, HVMOP_set_param, dom_b->domain_id,
-		HVM_PARAM_CALLBACK_IRQ, &v), -EPERM);
-	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, 0,
-		HVM_PARAM_STORE_PFN, &v), -EPERM);
+				 HVM_PARAM_CALLBACK_IRQ, &v),
+		-EPERM);
+	assert_int_equal(
+		hvm_param(dom_a, HVMOP_get_param, 0, HVM_PARAM_STORE_PFN, &v),
+		-EPERM);
 	assert_int_equal(dom_b->hvm_params[HVM_PARAM_CALLBACK_IRQ], 0);
 	/* A device model may, for its target. */
 	dom_a->target = dom_b->domain_id;
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, dom_b->domain_id,
-		HVM_PARAM_STORE_PFN, &v), 0);
+				 HVM_PARAM_STORE_PFN, &v),
+		0);
 	assert_int_equal(v, 77);
 }
 
-static void test_hvm_param_refuses_bad_indexes_domains_and_addresses(void **state)
+static void test_hvm_param_refuses_bad_indexes_domains_and_addresses(
+	void **state)
 {
 	uint64_t v = 0;
 
 	(void)state;
 	assert_int_equal(hvm_param(dom0, HVMOP_set_param, dom_a->domain_id,
-		HVM_NR_PARAMS, &v), -EINVAL);
+				 HVM_NR_PARAMS, &v),
+		-EINVAL);
 	assert_int_equal(hvm_param(dom0, HVMOP_get_param, dom_a->domain_id,
-		0xffffffffu, &v), -EINVAL);
+				 0xffffffffu, &v),
+		-EINVAL);
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, DOMID_SELF,
-		HVM_NR_PARAMS, &v), -EINVAL);
+				 HVM_NR_PARAMS, &v),
+		-EINVAL);
 	assert_int_equal(hvm_param(dom0, HVMOP_get_param, NOWHERE,
-		HVM_PARAM_STORE_PFN, &v), -ESRCH);
+				 HVM_PARAM_STORE_PFN, &v),
+		-ESRCH);
 	assert_int_equal(hvm_param(dom0, HVMOP_set_param, DOMID_INVALID,
-		HVM_PARAM_STORE_PFN, &v), -ESRCH);
+				 HVM_PARAM_STORE_PFN, &v),
+		-ESRCH);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_hvm_op, HVMOP_get_param,
-		FAKE_BAD_ADDR, 0), -EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_hvm_op, HVMOP_set_param, 0, 0),
+				 FAKE_BAD_ADDR, 0),
 		-EFAULT);
-	assert_int_equal(hc(dom_a, __HYPERVISOR_hvm_op, 0xffff, 0, 0),
-		-ENOSYS);
+	assert_int_equal(
+		hc(dom_a, __HYPERVISOR_hvm_op, HVMOP_set_param, 0, 0), -EFAULT);
+	assert_int_equal(hc(dom_a, __HYPERVISOR_hvm_op, 0xffff, 0, 0), -ENOSYS);
 	/* The result cannot be written back. */
 	fake_fail_copies_after(1);
 	assert_int_equal(hvm_param(dom_a, HVMOP_get_param, DOMID_SELF,
-		HVM_PARAM_STORE_PFN, &v), -EFAULT);
+				 HVM_PARAM_STORE_PFN, &v),
+		-EFAULT);
 	fake_fail_copies_after(-1);
 }
 
@@ -513,35 +560,40 @@ static void test_reservations_report_the_domains_memory(void **state)
 {
 	(void)state;
 	dom_a->tot_pages = 12;
-	assert_int_equal(mem_op(dom_a, XENMEM_current_reservation, DOMID_SELF),
-		12);
-	assert_int_equal(mem_op(dom_a, XENMEM_maximum_reservation, DOMID_SELF),
-		RAM);
-	assert_int_equal(mem_op(dom_a, XENMEM_maximum_gpfn, dom_a->domain_id),
-		RAM - 1);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_current_reservation, DOMID_SELF), 12);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_maximum_reservation, DOMID_SELF), RAM);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_maximum_gpfn, dom_a->domain_id), RAM - 1);
 	/* dom0 may ask about anyone. */
-	assert_int_equal(mem_op(dom0, XENMEM_current_reservation,
-		dom_a->domain_id), 12);
-	assert_int_equal(mem_op(dom0, XENMEM_maximum_reservation,
-		dom_b->domain_id), RAM);
+	assert_int_equal(
+		mem_op(dom0, XENMEM_current_reservation, dom_a->domain_id), 12);
+	assert_int_equal(
+		mem_op(dom0, XENMEM_maximum_reservation, dom_b->domain_id),
+		RAM);
 	assert_true(mem_op(dom0, XENMEM_maximum_ram_page, 0) > 0);
 }
 
-static void test_memory_op_refuses_other_domains_missing_ones_and_bad_addresses(void **state)
+static void test_memory_op_refuses_other_domains_missing_ones_and_bad_addresses(
+	void **state)
 {
 	(void)state;
-	assert_int_equal(mem_op(dom_a, XENMEM_maximum_reservation,
-		dom_b->domain_id), -EPERM);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_maximum_reservation, dom_b->domain_id),
+		-EPERM);
 	assert_int_equal(mem_op(dom_a, XENMEM_current_reservation, 0), -EPERM);
 	assert_int_equal(mem_op(dom_a, XENMEM_maximum_ram_page, 0), -EPERM);
-	assert_int_equal(mem_op(dom0, XENMEM_maximum_reservation, NOWHERE),
-		-ESRCH);
-	assert_int_equal(mem_op(dom_a, XENMEM_maximum_gpfn, DOMID_INVALID),
-		-ESRCH);
+	assert_int_equal(
+		mem_op(dom0, XENMEM_maximum_reservation, NOWHERE), -ESRCH);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_maximum_gpfn, DOMID_INVALID), -ESRCH);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_memory_op,
-		XENMEM_maximum_reservation, FAKE_BAD_ADDR, 0), -EFAULT);
+				 XENMEM_maximum_reservation, FAKE_BAD_ADDR, 0),
+		-EFAULT);
 	assert_int_equal(hc(dom_a, __HYPERVISOR_memory_op,
-		XENMEM_current_reservation, 0, 0), -EFAULT);
+				 XENMEM_current_reservation, 0, 0),
+		-EFAULT);
 	assert_int_equal(mem_op(dom0, 0xffff, DOMID_SELF), -ENOSYS);
 }
 
@@ -583,30 +635,31 @@ static void test_domctl_checks_the_interface_version_first(void **state)
 
 static void test_domctl_is_refused_to_unprivileged_domains(void **state)
 {
-	static const uint32_t cmds[] = { XEN_DOMCTL_createdomain,
+	static const uint32_t cmds[] = {XEN_DOMCTL_createdomain,
 		XEN_DOMCTL_destroydomain, XEN_DOMCTL_pausedomain,
 		XEN_DOMCTL_unpausedomain, XEN_DOMCTL_getdomaininfo,
-		XEN_DOMCTL_max_mem, XEN_DOMCTL_setdomainhandle, 9999 };
+		XEN_DOMCTL_max_mem, XEN_DOMCTL_setdomainhandle, 9999};
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		assert_int_equal(domctl_simple(dom_a, cmds[i],
-			dom_b->domain_id), -EPERM);
+		assert_int_equal(
+			domctl_simple(dom_a, cmds[i], dom_b->domain_id),
+			-EPERM);
 	}
 	assert_int_equal(domain_count(), 3);
 	assert_int_equal(dom_b->controller_pause_count, 1);
 }
 
-static void test_createdomain_picks_or_takes_an_id_and_leaves_it_paused(void **state)
+static void test_createdomain_picks_or_takes_an_id_and_leaves_it_paused(
+	void **state)
 {
 	struct xen_domctl op;
 	struct domain *d;
 
 	(void)state;
 	domctl_init(&op, XEN_DOMCTL_createdomain, 0);
-	op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm_guest |
-		XEN_DOMCTL_CDF_hap;
+	op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm_guest | XEN_DOMCTL_CDF_hap;
 	memset(op.u.createdomain.handle, 0x5a, 16);
 	assert_int_equal(domctl(dom0, &op), 0);
 	assert_int_equal(op.domain, 3);
@@ -615,8 +668,7 @@ static void test_createdomain_picks_or_takes_an_id_and_leaves_it_paused(void **s
 	assert_int_equal(d->controller_pause_count, 1);
 	assert_false(d->is_privileged);
 	assert_int_equal(d->handle[15], 0x5a);
-	assert_int_equal(d->cdf,
-		XEN_DOMCTL_CDF_hvm_guest | XEN_DOMCTL_CDF_hap);
+	assert_int_equal(d->cdf, XEN_DOMCTL_CDF_hvm_guest | XEN_DOMCTL_CDF_hap);
 	domain_put(d);
 
 	domctl_init(&op, XEN_DOMCTL_createdomain, DOMID_SELF);
@@ -634,7 +686,8 @@ static void test_createdomain_picks_or_takes_an_id_and_leaves_it_paused(void **s
 	assert_int_equal(domain_count(), 6);
 }
 
-static void test_getdomaininfo_returns_the_first_domain_at_or_after_the_id(void **state)
+static void test_getdomaininfo_returns_the_first_domain_at_or_after_the_id(
+	void **state)
 {
 	struct xen_domctl op;
 	struct xen_domctl_getdomaininfo *info = &op.u.getdomaininfo;
@@ -679,8 +732,9 @@ static void test_getdomaininfo_reports_shutdown_with_its_code(void **state)
 	assert_int_equal(domctl(dom0, &op), 0);
 	flags = op.u.getdomaininfo.flags;
 	assert_true(flags & XEN_DOMINF_shutdown);
-	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) &
-		XEN_DOMINF_shutdownmask, SHUTDOWN_reboot);
+	assert_int_equal(
+		(flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
+		SHUTDOWN_reboot);
 }
 
 static void test_pause_and_unpause_by_domctl_count(void **state)
@@ -688,28 +742,33 @@ static void test_pause_and_unpause_by_domctl_count(void **state)
 	struct xen_domctl op;
 
 	(void)state;
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_unpausedomain,
-		dom_a->domain_id), 0);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_unpausedomain, dom_a->domain_id),
+		0);
 	assert_int_equal(dom_a->controller_pause_count, 0);
 	domctl_init(&op, XEN_DOMCTL_getdomaininfo, dom_a->domain_id);
 	assert_int_equal(domctl(dom0, &op), 0);
 	assert_false(op.u.getdomaininfo.flags & XEN_DOMINF_paused);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_unpausedomain,
-		dom_a->domain_id), -EINVAL);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_pausedomain,
-		dom_a->domain_id), 0);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_pausedomain,
-		dom_a->domain_id), 0);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_unpausedomain, dom_a->domain_id),
+		-EINVAL);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_pausedomain, dom_a->domain_id),
+		0);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_pausedomain, dom_a->domain_id),
+		0);
 	assert_int_equal(dom_a->controller_pause_count, 2);
 	assert_int_equal(domctl(dom0, &op), 0);
 	assert_true(op.u.getdomaininfo.flags & XEN_DOMINF_paused);
 	/* Not itself, not a missing domain. */
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_pausedomain, 0),
-		-EINVAL);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_pausedomain,
-		DOMID_SELF), -ESRCH);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_unpausedomain,
-		NOWHERE), -ESRCH);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_pausedomain, 0), -EINVAL);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_pausedomain, DOMID_SELF),
+		-ESRCH);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_unpausedomain, NOWHERE), -ESRCH);
 }
 
 static void test_max_mem_resizes_the_domain(void **state)
@@ -721,8 +780,8 @@ static void test_max_mem_resizes_the_domain(void **state)
 	op.u.max_mem.max_memkb = 512 * 4;
 	assert_int_equal(domctl(dom0, &op), 0);
 	assert_int_equal(dom_a->max_pages, 512);
-	assert_int_equal(mem_op(dom_a, XENMEM_maximum_reservation, DOMID_SELF),
-		512);
+	assert_int_equal(
+		mem_op(dom_a, XENMEM_maximum_reservation, DOMID_SELF), 512);
 	fake_set_max_pages_busy(true);
 	op.u.max_mem.max_memkb = 64 * 4;
 	assert_int_equal(domctl(dom0, &op), -EBUSY);
@@ -738,19 +797,20 @@ static void test_destroydomain_kills_and_refuses_self(void **state)
 	struct xen_domctl op;
 
 	(void)state;
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain, 0),
-		-EINVAL);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_destroydomain, 0), -EINVAL);
 	assert_int_equal(dom0->is_dying, DOMDYING_alive);
 	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain, b), 0);
 	dom_b = NULL;
 	assert_null(domain_get_any(b));
 	assert_int_equal(domain_count(), 2);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain, b),
-		-ESRCH);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_destroydomain, b), -ESRCH);
 	domctl_init(&op, XEN_DOMCTL_getdomaininfo, b);
 	assert_int_equal(domctl(dom0, &op), -ESRCH);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain,
-		DOMID_INVALID), -ESRCH);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_destroydomain, DOMID_INVALID),
+		-ESRCH);
 }
 
 static void test_destroying_a_dying_domain_is_accepted(void **state)
@@ -759,15 +819,18 @@ static void test_destroying_a_dying_domain_is_accepted(void **state)
 	struct xen_domctl op;
 
 	(void)state;
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain,
-		ref->domain_id), 0);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_destroydomain,
-		ref->domain_id), 0);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_destroydomain, ref->domain_id),
+		0);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_destroydomain, ref->domain_id),
+		0);
 	domctl_init(&op, XEN_DOMCTL_getdomaininfo, ref->domain_id);
 	assert_int_equal(domctl(dom0, &op), 0);
 	assert_true(op.u.getdomaininfo.flags & XEN_DOMINF_dying);
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_pausedomain,
-		ref->domain_id), -ESRCH);
+	assert_int_equal(
+		domctl_simple(dom0, XEN_DOMCTL_pausedomain, ref->domain_id),
+		-ESRCH);
 	domain_put(ref);
 	dom_b = NULL;
 }
@@ -777,11 +840,10 @@ static void test_domctl_refuses_unknown_commands_and_bad_addresses(void **state)
 	struct xen_domctl op;
 
 	(void)state;
-	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_shadow_op, 1),
-		-ENOSYS);
+	assert_int_equal(domctl_simple(dom0, XEN_DOMCTL_shadow_op, 1), -ENOSYS);
 	assert_int_equal(domctl_simple(dom0, 0xffffffffu, 1), -ENOSYS);
-	assert_int_equal(hc(dom0, __HYPERVISOR_domctl, FAKE_BAD_ADDR, 0, 0),
-		-EFAULT);
+	assert_int_equal(
+		hc(dom0, __HYPERVISOR_domctl, FAKE_BAD_ADDR, 0, 0), -EFAULT);
 	assert_int_equal(hc(dom0, __HYPERVISOR_domctl, 0, 0, 0), -EFAULT);
 	domctl_init(&op, XEN_DOMCTL_getdomaininfo, 0);
 	fake_fail_copies_after(1);
@@ -863,8 +925,10 @@ static void test_getdomaininfolist_faults_on_a_bad_buffer(void **state)
 
 	(void)state;
 	assert_int_equal(infolist(0, 2,
-		(struct xen_domctl_getdomaininfo *)(uintptr_t)FAKE_BAD_ADDR,
-		&num), -EFAULT);
+				 (struct xen_domctl_getdomaininfo *)(uintptr_t)
+					 FAKE_BAD_ADDR,
+				 &num),
+		-EFAULT);
 	/* The first entry is written, the second faults. */
 	fake_fail_copies_after(2);
 	assert_int_equal(infolist(0, 2, &one, &num), -EFAULT);
@@ -891,7 +955,8 @@ static void test_physinfo_reports_the_fake_machine(void **state)
 	assert_int_equal(op.u.physinfo.max_node_id, 0);
 }
 
-static void test_readconsole_reads_the_ring_and_continues_incrementally(void **state)
+static void test_readconsole_reads_the_ring_and_continues_incrementally(
+	void **state)
 {
 	char buf[20000];
 	struct xen_sysctl op;
@@ -927,8 +992,8 @@ static void test_readconsole_reads_the_ring_and_continues_incrementally(void **s
 
 	sysctl_init(&op, XEN_SYSCTL_readconsole);
 	op.u.readconsole.count = 10;
-	set_xen_guest_handle(op.u.readconsole.buffer,
-		(char *)(uintptr_t)FAKE_BAD_ADDR);
+	set_xen_guest_handle(
+		op.u.readconsole.buffer, (char *)(uintptr_t)FAKE_BAD_ADDR);
 	assert_int_equal(sysctl(dom0, &op), -EFAULT);
 }
 
@@ -951,8 +1016,8 @@ static void test_sysctl_checks_version_privilege_and_command(void **state)
 	assert_int_equal(sysctl(dom0, &op), -ENOSYS);
 	sysctl_init(&op, 0xffffffffu);
 	assert_int_equal(sysctl(dom0, &op), -ENOSYS);
-	assert_int_equal(hc(dom0, __HYPERVISOR_sysctl, FAKE_BAD_ADDR, 0, 0),
-		-EFAULT);
+	assert_int_equal(
+		hc(dom0, __HYPERVISOR_sysctl, FAKE_BAD_ADDR, 0, 0), -EFAULT);
 	sysctl_init(&op, XEN_SYSCTL_physinfo);
 	fake_fail_copies_after(1);
 	assert_int_equal(sysctl(dom0, &op), -EFAULT);

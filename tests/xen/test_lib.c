@@ -21,8 +21,8 @@
 
 static char out[256];
 
-static __attribute__((format(printf, 3, 4))) int fmt(char *buf, size_t size,
-	const char *f, ...)
+static __attribute__((format(printf, 3, 4))) int fmt(
+	char *buf, size_t size, const char *f, ...)
 {
 	va_list ap;
 	int n;
@@ -112,8 +112,8 @@ static void test_pointers_print_in_hex_with_0x(void **state)
 	(void)state;
 	same("%p", (void *)&x);
 	same("%p", (void *)(uintptr_t)0xdeadbeefu);
-	assert_int_equal(fmt(out, sizeof(out), "%p", (void *)(uintptr_t)0x1f),
-		4);
+	assert_int_equal(
+		fmt(out, sizeof(out), "%p", (void *)(uintptr_t)0x1f), 4);
 	assert_string_equal(out, "0x1f");
 }
 
@@ -137,7 +137,8 @@ static void test_width_and_zero_padding_match_printf(void **state)
 	same("%4X", 0xau);
 }
 
-static void test_truncation_keeps_a_terminated_prefix_and_counts_everything(void **state)
+static void test_truncation_keeps_a_terminated_prefix_and_counts_everything(
+	void **state)
 {
 	char buf[8];
 
@@ -192,10 +193,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signed_decimals_match_printf),
 		cmocka_unit_test(test_unsigned_and_hex_match_printf),
-		cmocka_unit_test(test_strings_characters_and_percent_match_printf),
+		cmocka_unit_test(
+			test_strings_characters_and_percent_match_printf),
 		cmocka_unit_test(test_pointers_print_in_hex_with_0x),
 		cmocka_unit_test(test_width_and_zero_padding_match_printf),
-		cmocka_unit_test(test_truncation_keeps_a_terminated_prefix_and_counts_everything),
+		cmocka_unit_test(
+			test_truncation_keeps_a_terminated_prefix_and_counts_everything),
 		cmocka_unit_test(test_snprintk_is_vsnprintk),
 	};
 

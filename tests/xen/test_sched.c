@@ -3,13 +3,17 @@
  * The core's scheduler glue (sched.c): the one scheduler instance, units of
  * vCPUs, runnability and CPU time, with fake domains and times.
  */
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmocka.h needs these three first; keep clang-format from sorting them. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "arch_fake.h"
 #include "xen/sched_if.h"

@@ -4,12 +4,16 @@
  * vCPUs and a simulated clock: pCPUs reschedule when their slice ends
  * (or when a wake targets them), and the tests add up who ran how long.
  */
+#include <stdint.h>
+#include <stdlib.h>
+
+/* cmocka.h needs these three first; keep clang-format from sorting them. */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "xen/sched_if.h"
 
@@ -30,7 +34,7 @@ struct fixture {
 	uint64_t now;
 	struct sched_unit *curr[MAX_CPUS];
 	uint64_t since[MAX_CPUS];
-	uint64_t until[MAX_CPUS];     /* UINT64_MAX: idle with no limit */
+	uint64_t until[MAX_CPUS]; /* UINT64_MAX: idle with no limit */
 	uint64_t ran[MAX_UNITS];
 };
 
@@ -116,8 +120,8 @@ static unsigned int add_unit(struct fixture *f, domid_t domid)
 	u->vcpu = v;
 	u->processor = -1;
 	assert_int_equal(f->s.ops->insert_unit(&f->s, u), 0);
-	assert_true(u->processor >= 0 &&
-		(unsigned int)u->processor < f->s.nr_cpus);
+	assert_true(
+		u->processor >= 0 && (unsigned int)u->processor < f->s.nr_cpus);
 	assert_int_equal(v->processor, u->processor);
 	f->v[i] = v;
 	f->u[i] = u;
@@ -600,7 +604,7 @@ static void weights_and_caps_are_kept_per_domain(void **state)
 
 static void parameters_need_a_credit_instance(void **state)
 {
-	struct sched_instance null_s = { .ops = &sched_null_ops, .nr_cpus = 1 };
+	struct sched_instance null_s = {.ops = &sched_null_ops, .nr_cpus = 1};
 	unsigned int w;
 
 	(void)state;

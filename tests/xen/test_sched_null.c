@@ -3,12 +3,16 @@
  * The null scheduler driven directly through its ops, with fake domains,
  * vCPUs and times.
  */
+#include <stdint.h>
+#include <stdlib.h>
+
+/* cmocka.h needs these three first; keep clang-format from sorting them. */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "xen/sched_if.h"
 
@@ -97,8 +101,8 @@ static void remove_unit(struct fixture *f, unsigned int i)
 	f->u[i] = NULL;
 }
 
-static struct sched_decision pick(struct fixture *f, unsigned int cpu,
-	uint64_t now)
+static struct sched_decision pick(
+	struct fixture *f, unsigned int cpu, uint64_t now)
 {
 	return f->s.ops->do_schedule(&f->s, cpu, NULL, now);
 }
@@ -167,10 +171,10 @@ static void a_third_vcpu_waits_and_takes_over_a_freed_pcpu(void **state)
 	wake(f, c, 0);
 	/* Waiting: nowhere to run, nobody to kick. */
 	assert_int_equal(f->s.ops->wake_target(&f->s, f->u[c]), -1);
-	assert_ptr_equal(pick(f, 0, 0).unit, f->u[a]->processor == 0 ?
-		f->u[a] : f->u[b]);
-	assert_ptr_equal(pick(f, 1, 0).unit, f->u[a]->processor == 1 ?
-		f->u[a] : f->u[b]);
+	assert_ptr_equal(pick(f, 0, 0).unit,
+		f->u[a]->processor == 0 ? f->u[a] : f->u[b]);
+	assert_ptr_equal(pick(f, 1, 0).unit,
+		f->u[a]->processor == 1 ? f->u[a] : f->u[b]);
 
 	remove_unit(f, b);
 	assert_int_equal(f->u[c]->processor, (int)cpu_b);
@@ -248,10 +252,10 @@ static void wake_target_is_the_assigned_pcpu(void **state)
 
 	wake(f, a, 0);
 	wake(f, b, 0);
-	assert_int_equal(f->s.ops->wake_target(&f->s, f->u[a]),
-		f->u[a]->processor);
-	assert_int_equal(f->s.ops->wake_target(&f->s, f->u[b]),
-		f->u[b]->processor);
+	assert_int_equal(
+		f->s.ops->wake_target(&f->s, f->u[a]), f->u[a]->processor);
+	assert_int_equal(
+		f->s.ops->wake_target(&f->s, f->u[b]), f->u[b]->processor);
 }
 
 static void yield_keeps_the_vcpu_on_its_pcpu(void **state)

@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "arch_fake.h"
+#include "sched.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
-#include "sched.h"
 
 #define MS 1000000ull
 #define NOWHERE 77u
@@ -43,7 +43,7 @@ static long evtchn(struct domain *d, unsigned int cmd, void *arg)
 static void connect(struct domain *a, struct domain *b, evtchn_port_t *p_a,
 	evtchn_port_t *p_b)
 {
-	struct evtchn_alloc_unbound u = { .dom = DOMID_SELF };
+	struct evtchn_alloc_unbound u = {.dom = DOMID_SELF};
 	struct evtchn_bind_interdomain bi;
 
 	u.remote_dom = b->domain_id;
@@ -69,7 +69,7 @@ static void guest_ack_all(struct domain *d)
 
 static int so_setup(void **state)
 {
-	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+	struct evtchn_bind_virq bv = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
 	struct evtchn_bind_vcpu bc;
 
 	(void)state;
@@ -112,11 +112,11 @@ static int so_teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static long sched_op(struct domain *d, unsigned int vcpu, unsigned int cmd,
-	uint64_t arg)
+static long sched_op(
+	struct domain *d, unsigned int vcpu, unsigned int cmd, uint64_t arg)
 {
-	return fake_hypercall(d, vcpu, __HYPERVISOR_sched_op, cmd, arg, 0, 0,
-		0);
+	return fake_hypercall(
+		d, vcpu, __HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
 }
 
 static long poll_ports(struct domain *d, unsigned int vcpu,
@@ -133,13 +133,13 @@ static long poll_ports(struct domain *d, unsigned int vcpu,
 
 static long shutdown(struct domain *d, unsigned int cmd, unsigned int reason)
 {
-	struct sched_shutdown s = { .reason = reason };
+	struct sched_shutdown s = {.reason = reason};
 
 	return sched_op(d, 0, cmd, FAKE_PTR(&s));
 }
 
-static long remote_shutdown(struct domain *caller, domid_t dom,
-	unsigned int reason)
+static long remote_shutdown(
+	struct domain *caller, domid_t dom, unsigned int reason)
 {
 	struct sched_remote_shutdown s;
 
@@ -151,7 +151,7 @@ static long remote_shutdown(struct domain *caller, domid_t dom,
 
 static long send_on(struct domain *d, evtchn_port_t port)
 {
-	struct evtchn_send s = { .port = port };
+	struct evtchn_send s = {.port = port};
 
 	return evtchn(d, EVTCHNOP_send, &s);
 }
@@ -173,7 +173,8 @@ static bool dom_exc_pending(void)
 
 /* ---- SCHEDOP_block ------------------------------------------------------- */
 
-static void test_block_with_nothing_pending_blocks_until_a_send_wakes_it(void **state)
+static void test_block_with_nothing_pending_blocks_until_a_send_wakes_it(
+	void **state)
 {
 	struct vcpu *v = dom_a->vcpu[0];
 
@@ -238,14 +239,15 @@ static void test_block_ignores_a_pending_port_that_is_masked(void **state)
 	assert_int_equal(v->run_state, VCPU_BLOCKED);
 	/* Unmasking delivers and wakes. */
 	assert_int_equal(evtchn(dom_a, EVTCHNOP_unmask,
-		&(struct evtchn_unmask){ .port = pa }), 0);
+				 &(struct evtchn_unmask){.port = pa}),
+		0);
 	assert_int_equal(v->run_state, VCPU_RUNNABLE);
 	assert_int_equal(fake_wakes(v), 1);
 }
 
 static void test_a_virq_wakes_a_blocked_vcpu(void **state)
 {
-	struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 1 };
+	struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = 1};
 	struct vcpu *v = dom_a->vcpu[1];
 
 	(void)state;
@@ -260,7 +262,8 @@ static void test_a_virq_wakes_a_blocked_vcpu(void **state)
 
 /* ---- SCHEDOP_poll -------------------------------------------------------- */
 
-static void test_poll_returns_at_once_when_a_polled_port_is_pending(void **state)
+static void test_poll_returns_at_once_when_a_polled_port_is_pending(
+	void **state)
 {
 	evtchn_port_t ports[3];
 	struct vcpu *v = dom_a->vcpu[0];
@@ -276,7 +279,8 @@ static void test_poll_returns_at_once_when_a_polled_port_is_pending(void **state
 	assert_false(v->polling);
 }
 
-static void test_poll_returns_at_once_when_an_upcall_is_pending_and_enabled(void **state)
+static void test_poll_returns_at_once_when_an_upcall_is_pending_and_enabled(
+	void **state)
 {
 	evtchn_port_t port = pa;
 	struct vcpu *v = dom_a->vcpu[0];
@@ -292,9 +296,10 @@ static void test_poll_returns_at_once_when_an_upcall_is_pending_and_enabled(void
 	assert_true(v->polling);
 }
 
-static void test_poll_blocks_until_an_event_on_a_polled_port_even_if_masked(void **state)
+static void test_poll_blocks_until_an_event_on_a_polled_port_even_if_masked(
+	void **state)
 {
-	evtchn_port_t ports[2] = { pa, pa1 };
+	evtchn_port_t ports[2] = {pa, pa1};
 	struct vcpu *v = dom_a->vcpu[0];
 
 	(void)state;
@@ -319,7 +324,8 @@ static void test_poll_blocks_until_an_event_on_a_polled_port_even_if_masked(void
 	assert_int_equal(fake_wakes(v), 1);
 }
 
-static void test_poll_is_not_woken_by_a_masked_event_on_another_port(void **state)
+static void test_poll_is_not_woken_by_a_masked_event_on_another_port(
+	void **state)
 {
 	evtchn_port_t port = pa;
 	struct vcpu *v = dom_a->vcpu[0];
@@ -413,8 +419,8 @@ static void test_poll_takes_up_to_128_ports(void **state)
 	for (i = 0; i < ARRAY_SIZE(ports); i++) {
 		ports[i] = i % EVTCHN_BUCKET;
 	}
-	assert_int_equal(poll_ports(dom_a, 0, ports, POLL_MAX_PORTS + 1, 0),
-		-EINVAL);
+	assert_int_equal(
+		poll_ports(dom_a, 0, ports, POLL_MAX_PORTS + 1, 0), -EINVAL);
 	assert_int_equal(poll_ports(dom_a, 0, ports, 0xffffffffu, 0), -EINVAL);
 	assert_int_equal(poll_ports(dom_a, 0, NULL, 0x80000000u, 0), -EINVAL);
 	assert_int_equal(v->run_state, VCPU_RUNNABLE);
@@ -448,11 +454,13 @@ static void test_poll_with_bad_addresses_is_efault(void **state)
 	struct vcpu *v = dom_a->vcpu[0];
 
 	(void)state;
-	assert_int_equal(sched_op(dom_a, 0, SCHEDOP_poll, FAKE_BAD_ADDR),
-		-EFAULT);
+	assert_int_equal(
+		sched_op(dom_a, 0, SCHEDOP_poll, FAKE_BAD_ADDR), -EFAULT);
 	assert_int_equal(sched_op(dom_a, 0, SCHEDOP_poll, 0), -EFAULT);
-	assert_int_equal(poll_ports(dom_a, 0,
-		(evtchn_port_t *)(uintptr_t)FAKE_BAD_ADDR, 1, 0), -EFAULT);
+	assert_int_equal(
+		poll_ports(dom_a, 0, (evtchn_port_t *)(uintptr_t)FAKE_BAD_ADDR,
+			1, 0),
+		-EFAULT);
 	assert_int_equal(poll_ports(dom_a, 0, NULL, 2, 0), -EFAULT);
 	assert_int_equal(v->run_state, VCPU_RUNNABLE);
 	assert_false(v->polling);
@@ -460,7 +468,8 @@ static void test_poll_with_bad_addresses_is_efault(void **state)
 
 /* ---- shutdown ------------------------------------------------------------ */
 
-static void test_shutdown_with_each_reason_shuts_the_domain_down_and_tells_dom0(void **state)
+static void test_shutdown_with_each_reason_shuts_the_domain_down_and_tells_dom0(
+	void **state)
 {
 	struct domain *d;
 	unsigned int reason;
@@ -485,15 +494,15 @@ static void test_shutdown_with_each_reason_shuts_the_domain_down_and_tells_dom0(
 static void test_shutdown_with_a_bad_reason_is_einval(void **state)
 {
 	(void)state;
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_MAX + 1),
-		-EINVAL);
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, 0xffffffffu),
-		-EINVAL);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_MAX + 1), -EINVAL);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown, 0xffffffffu), -EINVAL);
 	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, 0x100), -EINVAL);
 	assert_false(dom_a->is_shutting_down);
 	assert_false(dom_exc_pending());
-	assert_int_equal(sched_op(dom_a, 0, SCHEDOP_shutdown, FAKE_BAD_ADDR),
-		-EFAULT);
+	assert_int_equal(
+		sched_op(dom_a, 0, SCHEDOP_shutdown, FAKE_BAD_ADDR), -EFAULT);
 	assert_int_equal(sched_op(dom_a, 0, SCHEDOP_shutdown, 0), -EFAULT);
 	assert_false(dom_a->is_shutting_down);
 }
@@ -501,8 +510,7 @@ static void test_shutdown_with_a_bad_reason_is_einval(void **state)
 static void test_a_second_shutdown_keeps_the_first_reason(void **state)
 {
 	(void)state;
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_reboot),
-		0);
+	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_reboot), 0);
 	guest_ack_all(dom0);
 	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_crash), 0);
 	assert_int_equal(dom_a->shutdown_code, SHUTDOWN_reboot);
@@ -510,22 +518,23 @@ static void test_a_second_shutdown_keeps_the_first_reason(void **state)
 	assert_false(dom_exc_pending());
 }
 
-static void test_shutdown_code_records_the_code_the_next_shutdown_reports(void **state)
+static void test_shutdown_code_records_the_code_the_next_shutdown_reports(
+	void **state)
 {
 	(void)state;
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown_code,
-		SHUTDOWN_crash), 0);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown_code, SHUTDOWN_crash), 0);
 	assert_int_equal(dom_a->shutdown_code, SHUTDOWN_crash);
 	assert_false(dom_a->is_shutting_down);
 	assert_false(dom_a->is_shut_down);
 	assert_false(dom_exc_pending());
 	/* As Xen: the first code recorded stays. */
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown_code,
-		SHUTDOWN_reboot), 0);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown_code, SHUTDOWN_reboot), 0);
 	assert_int_equal(dom_a->shutdown_code, SHUTDOWN_crash);
 	/* And wins over the reason of the shutdown itself. */
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_poweroff),
-		0);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown, SHUTDOWN_poweroff), 0);
 	assert_true(dom_a->is_shut_down);
 	assert_int_equal(dom_a->shutdown_code, SHUTDOWN_crash);
 	assert_int_equal(fake_dom(dom_a)->shutdown_reason, SHUTDOWN_crash);
@@ -535,50 +544,57 @@ static void test_shutdown_code_records_the_code_the_next_shutdown_reports(void *
 static void test_shutdown_code_refuses_bad_reasons_and_addresses(void **state)
 {
 	(void)state;
-	assert_int_equal(shutdown(dom_a, SCHEDOP_shutdown_code, 0xffffffffu),
-		-EINVAL);
-	assert_int_equal(sched_op(dom_a, 0, SCHEDOP_shutdown_code,
-		FAKE_BAD_ADDR), -EFAULT);
+	assert_int_equal(
+		shutdown(dom_a, SCHEDOP_shutdown_code, 0xffffffffu), -EINVAL);
+	assert_int_equal(
+		sched_op(dom_a, 0, SCHEDOP_shutdown_code, FAKE_BAD_ADDR),
+		-EFAULT);
 	assert_int_equal(dom_a->shutdown_code, ~0u);
 }
 
 static void test_remote_shutdown_is_for_the_privileged_domain_only(void **state)
 {
 	(void)state;
-	assert_int_equal(remote_shutdown(dom_b, dom_a->domain_id,
-		SHUTDOWN_poweroff), -EPERM);
-	assert_int_equal(remote_shutdown(dom_b, dom_b->domain_id,
-		SHUTDOWN_poweroff), -EPERM);
+	assert_int_equal(
+		remote_shutdown(dom_b, dom_a->domain_id, SHUTDOWN_poweroff),
+		-EPERM);
+	assert_int_equal(
+		remote_shutdown(dom_b, dom_b->domain_id, SHUTDOWN_poweroff),
+		-EPERM);
 	assert_false(dom_a->is_shutting_down);
 	assert_false(dom_b->is_shutting_down);
 
-	assert_int_equal(remote_shutdown(dom0, dom_a->domain_id,
-		SHUTDOWN_reboot), 0);
+	assert_int_equal(
+		remote_shutdown(dom0, dom_a->domain_id, SHUTDOWN_reboot), 0);
 	assert_true(dom_a->is_shut_down);
 	assert_int_equal(dom_a->shutdown_code, SHUTDOWN_reboot);
 	assert_true(dom_exc_pending());
 	assert_false(dom0->is_shutting_down);
 }
 
-static void test_remote_shutdown_refuses_missing_domains_and_bad_reasons(void **state)
+static void test_remote_shutdown_refuses_missing_domains_and_bad_reasons(
+	void **state)
 {
 	struct domain *ref;
 
 	(void)state;
-	assert_int_equal(remote_shutdown(dom0, NOWHERE, SHUTDOWN_poweroff),
-		-ESRCH);
-	assert_int_equal(remote_shutdown(dom0, DOMID_SELF, SHUTDOWN_poweroff),
-		-ESRCH);
-	assert_int_equal(remote_shutdown(dom0, dom_a->domain_id,
-		SHUTDOWN_MAX + 1), -EINVAL);
+	assert_int_equal(
+		remote_shutdown(dom0, NOWHERE, SHUTDOWN_poweroff), -ESRCH);
+	assert_int_equal(
+		remote_shutdown(dom0, DOMID_SELF, SHUTDOWN_poweroff), -ESRCH);
+	assert_int_equal(
+		remote_shutdown(dom0, dom_a->domain_id, SHUTDOWN_MAX + 1),
+		-EINVAL);
 	assert_false(dom_a->is_shutting_down);
-	assert_int_equal(sched_op(dom0, 0, SCHEDOP_remote_shutdown,
-		FAKE_BAD_ADDR), -EFAULT);
+	assert_int_equal(
+		sched_op(dom0, 0, SCHEDOP_remote_shutdown, FAKE_BAD_ADDR),
+		-EFAULT);
 	/* A dying domain is not found. */
 	ref = domain_get(dom_b->domain_id);
 	assert_int_equal(domain_kill(dom_b), 0);
-	assert_int_equal(remote_shutdown(dom0, ref->domain_id,
-		SHUTDOWN_poweroff), -ESRCH);
+	assert_int_equal(
+		remote_shutdown(dom0, ref->domain_id, SHUTDOWN_poweroff),
+		-ESRCH);
 	assert_false(ref->is_shut_down);
 	domain_put(ref);
 	dom_b = NULL;
@@ -599,7 +615,8 @@ static void test_unknown_commands_are_enosys(void **state)
 	assert_int_equal(sched_op(dom_a, 0, 8, 0), -ENOSYS);
 	assert_int_equal(sched_op(dom_a, 0, 0xffffffffu, 0), -ENOSYS);
 	assert_int_equal(fake_hypercall(dom_a, 0, __HYPERVISOR_sched_op,
-		0x100000000ull + SCHEDOP_yield, 0, 0, 0, 0), 0);
+				 0x100000000ull + SCHEDOP_yield, 0, 0, 0, 0),
+		0);
 }
 
 int main(void)
