@@ -155,6 +155,9 @@ static int xs_config_defaults(struct xs_config *cfg)
 	if (!cfg->db_path) {
 		cfg->db_path = strdup(XS_DEFAULT_DATABASE);
 	}
+	if (!cfg->xen_mode) {
+		cfg->xen_mode = strdup("auto");
+	}
 	if ((int)cfg->log_level == XS_UNSET) {
 		cfg->log_level = LOG_LEVEL_INFO;
 	}
@@ -169,7 +172,7 @@ static int xs_config_defaults(struct xs_config *cfg)
 			cfg->quota_soft[i] = 0;
 		}
 	}
-	return cfg->socket_path && cfg->db_path ? 0 : -ENOMEM;
+	return cfg->socket_path && cfg->db_path && cfg->xen_mode ? 0 : -ENOMEM;
 }
 
 void xs_config_fini(struct xs_config *cfg)
@@ -177,6 +180,7 @@ void xs_config_fini(struct xs_config *cfg)
 	free(cfg->socket_path);
 	free(cfg->db_path);
 	free(cfg->config_path);
+	free(cfg->xen_mode);
 	free(cfg->domain_quota);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -205,6 +209,10 @@ void xs_config_merge(struct xs_config *dst, const struct xs_config *src)
 	}
 	if (src->power_durable) {
 		dst->power_durable = true;
+	}
+	xs_config_set_str(&dst->xen_mode, src->xen_mode);
+	if (src->keep_dead_nodes) {
+		dst->keep_dead_nodes = true;
 	}
 	if (src->db_max_size != XS_UNSET) {
 		dst->db_max_size = src->db_max_size;
@@ -272,12 +280,18 @@ static void xs_config_usage(FILE *f)
 		"  -q, --quota-soft WHAT=N    soft quota: log when crossed\n"
 		"      --durability MODE      process (default) or power\n"
 		"      --database-max-size N  refuse writes beyond N bytes\n"
+		"  -X, --xen MODE             hypervisor interface for guest "
+		"rings:\n"
+		"                             auto (default), hosted, linux or "
+		"none\n"
+		"      --keep-dead-nodes      keep the nodes a dead domain "
+		"owned\n"
 		"  -N, --no-fork              (always in the foreground)\n"
 		"  -V, --version              print the version\n"
 		"  -H, --help                 this text\n");
 }
 
-enum { OPT_DURABILITY = 256, OPT_DB_MAX };
+enum { OPT_DURABILITY = 256, OPT_DB_MAX, OPT_KEEP_DEAD_NODES };
 
 static const struct option xs_options[] = {
 	{"socket", required_argument, NULL, 's'},
@@ -294,6 +308,8 @@ static const struct option xs_options[] = {
 	{"quota-soft", required_argument, NULL, 'q'},
 	{"durability", required_argument, NULL, OPT_DURABILITY},
 	{"database-max-size", required_argument, NULL, OPT_DB_MAX},
+	{"xen", required_argument, NULL, 'X'},
+	{"keep-dead-nodes", no_argument, NULL, OPT_KEEP_DEAD_NODES},
 	{"no-fork", no_argument, NULL, 'N'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'H'},
@@ -360,6 +376,16 @@ static int xs_config_one_arg(struct xs_config *cli, int opt, const char *arg)
 		return 0;
 	case OPT_DB_MAX:
 		return xs_config_uint_arg(&cli->db_max_size, arg);
+	case 'X':
+		if (strcmp(arg, "auto") && strcmp(arg, "none") &&
+			strcmp(arg, "hosted") && strcmp(arg, "linux")) {
+			return -EINVAL;
+		}
+		xs_config_set_str(&cli->xen_mode, arg);
+		return 0;
+	case OPT_KEEP_DEAD_NODES:
+		cli->keep_dead_nodes = true;
+		return 0;
 	case 'N':
 		return 0;
 	default:
@@ -379,7 +405,7 @@ int xs_config_parse_args(
 
 	*exit_now = false;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "s:D:c:l:E:S:W:t:A:M:Q:q:NVH",
+	while ((opt = getopt_long(argc, argv, "s:D:c:l:E:S:W:t:A:M:Q:q:X:NVH",
 			xs_options, NULL)) != -1) {
 		if (opt == 'H') {
 			xs_config_usage(stdout);
@@ -528,6 +554,28 @@ static int xs_config_json_key(
 			return -EINVAL;
 		}
 		cfg->db_max_size = json_integer_value(val);
+		return 0;
+	}
+	if (strcmp(key, "xen") == 0) {
+		if (!json_is_string(val) ||
+			(strcmp(json_string_value(val), "auto") &&
+				strcmp(json_string_value(val), "none") &&
+				strcmp(json_string_value(val), "hosted") &&
+				strcmp(json_string_value(val), "linux"))) {
+			log_err("config: \"xen\" must be auto, none, hosted or "
+				"linux");
+			return -EINVAL;
+		}
+		xs_config_set_str(&cfg->xen_mode, json_string_value(val));
+		return 0;
+	}
+	if (strcmp(key, "keep-dead-nodes") == 0) {
+		if (!json_is_boolean(val)) {
+			log_err("config: \"keep-dead-nodes\" must be true or "
+				"false");
+			return -EINVAL;
+		}
+		cfg->keep_dead_nodes = json_is_true(val);
 		return 0;
 	}
 	if (strcmp(key, "quota") == 0) {

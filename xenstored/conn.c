@@ -13,6 +13,10 @@
  * transactions are gone at once; the struct lives until the end of the
  * turn, because requests of that turn may still point at it.
  *
+ * A guest's ring connection (ring.c) is the same struct without a socket:
+ * its input comes from xs_ring_pull() and its output goes to
+ * xs_ring_push(); it has no libevent events of its own.
+ *
  * Invariants:
  *   1. conn->outstanding counts requests of this turn whose replies are
  *      held; processing stops at the domain's "outstanding" quota and
@@ -31,8 +35,8 @@
 
 #include "xenstored.h"
 
-#define XS_CONN_IN_MAX (64 * 1024)
-#define XS_CONN_OUT_MAX (16 * 1024 * 1024)
+/* Replies and events a ring connection may have waiting for room. */
+#define XS_RING_OUT_HIGH (64 * 1024)
 
 static void xs_conn_read_cb(evutil_socket_t fd, short what, void *arg);
 static void xs_conn_write_cb(evutil_socket_t fd, short what, void *arg);
@@ -51,8 +55,10 @@ void xs_conn_close(struct xs_conn *conn)
 		return;
 	}
 	conn->closing = true;
-	event_del(conn->ev_read);
-	event_del(conn->ev_write);
+	if (conn->ev_read) {
+		event_del(conn->ev_read);
+		event_del(conn->ev_write);
+	}
 	xs_watch_remove_all(conn);
 	while ((txn = TAILQ_FIRST(&conn->txns))) {
 		xs_txn_free(txn);
@@ -93,10 +99,70 @@ int xs_conn_new(struct xenstored *xs, int fd, struct xs_conn **out)
 		return -ENOMEM;
 	}
 	TAILQ_INSERT_TAIL(&xs->conns, conn, link);
+	conn->linked = true;
 	xs->conn_count++;
 	xs->stats.connections_total++;
 	*out = conn;
 	return 0;
+}
+
+int xs_conn_new_ring(struct xenstored *xs, unsigned int domid,
+	struct xs_ring *ring, struct xs_conn **out)
+{
+	struct xs_conn *conn = calloc(1, sizeof(*conn));
+
+	if (!conn) {
+		return -ENOMEM;
+	}
+	conn->xs = xs;
+	conn->fd = -1;
+	conn->id = ++xs->next_conn_id;
+	conn->domain = xs_domain_get(xs, domid, true);
+	conn->in = evbuffer_new();
+	conn->out = evbuffer_new();
+	TAILQ_INIT(&conn->pending);
+	TAILQ_INIT(&conn->watches);
+	TAILQ_INIT(&conn->txns);
+	if (!conn->domain || !conn->in || !conn->out) {
+		conn->closing = true;
+		xs_conn_free(conn);
+		return -ENOMEM;
+	}
+	conn->ring = ring;
+	TAILQ_INSERT_TAIL(&xs->conns, conn, link);
+	conn->linked = true;
+	xs->conn_count++;
+	xs->stats.connections_total++;
+	*out = conn;
+	return 0;
+}
+
+/**
+ * Drop everything in flight on conn (ring reconnection or error): input,
+ * output, held replies, watches, transactions. The connection stays.
+ */
+void xs_conn_reset(struct xs_conn *conn)
+{
+	struct xs_pending *p;
+	struct xs_txn *txn;
+
+	evbuffer_drain(conn->in, evbuffer_get_length(conn->in));
+	evbuffer_drain(conn->out, evbuffer_get_length(conn->out));
+	if (!TAILQ_EMPTY(&conn->pending)) {
+		TAILQ_REMOVE(&conn->xs->dirty, conn, link_dirty);
+	}
+	while ((p = TAILQ_FIRST(&conn->pending))) {
+		TAILQ_REMOVE(&conn->pending, p, link);
+		evbuffer_free(p->buf);
+		free(p);
+	}
+	xs_watch_remove_all(conn);
+	while ((txn = TAILQ_FIRST(&conn->txns))) {
+		xs_txn_free(txn);
+	}
+	conn->outstanding = 0;
+	conn->watches_dirty = true;
+	conn->ring_dirty = true;
 }
 
 /** Free a connection that is closing (or was never linked). */
@@ -128,15 +194,18 @@ void xs_conn_free(struct xs_conn *conn)
 	if (conn->out) {
 		evbuffer_free(conn->out);
 	}
+	xs_ring_conn_free(conn);
 	if (conn->fd >= 0) {
 		close(conn->fd);
+	}
+	if (conn->linked) {
 		TAILQ_REMOVE(&conn->xs->conns, conn, link);
 		conn->xs->conn_count--;
 	}
 	free(conn);
 }
 
-static void xs_conn_queue_work(struct xs_conn *conn)
+void xs_conn_queue_work(struct xs_conn *conn)
 {
 	if (!conn->queued && !conn->closing) {
 		TAILQ_INSERT_TAIL(&conn->xs->work, conn, work_link);
@@ -205,7 +274,15 @@ static bool xs_conn_process(struct xs_conn *conn)
 	struct xs_req req;
 	char *payload;
 
+	if (conn->ring) {
+		xs_ring_pull(conn);
+	}
 	while (!conn->closing) {
+		if (conn->ring &&
+			evbuffer_get_length(conn->out) > XS_RING_OUT_HIGH) {
+			/* The guest reads slowly: it kicks us when it did. */
+			return false;
+		}
 		if (xs_domain_quota_exceeded(xs, conn->domain, XS_Q_OUTSTANDING,
 			    conn->outstanding + 1)) {
 			return true;
@@ -219,7 +296,11 @@ static bool xs_conn_process(struct xs_conn *conn)
 			log_debug("conn %u: payload of %u bytes: closing",
 				conn->id, req.hdr.len);
 			xs->stats.requests_bad++;
-			xs_conn_close(conn);
+			if (conn->ring) {
+				xs_ring_error(conn, XENSTORE_ERROR_PROTO);
+			} else {
+				xs_conn_close(conn);
+			}
 			return false;
 		}
 		if (evbuffer_get_length(conn->in) <
@@ -257,7 +338,7 @@ void xs_conn_process_all(struct xenstored *xs)
 			TAILQ_REMOVE(&xs->work, conn, work_link);
 			conn->queued = false;
 		}
-		if (!conn->closing &&
+		if (!conn->closing && !conn->ring &&
 			evbuffer_get_length(conn->in) < XS_CONN_IN_MAX) {
 			event_add(conn->ev_read, NULL);
 		}
@@ -339,6 +420,15 @@ void xs_conn_flush(struct xs_conn *conn, bool commit_ok,
 	}
 	conn->outstanding = 0;
 	if (conn->closing || evbuffer_get_length(conn->out) == 0) {
+		return;
+	}
+	if (conn->ring) {
+		xs_ring_push(conn);
+		if (evbuffer_get_length(conn->out) > XS_CONN_OUT_MAX) {
+			log_warn("dom%u: does not read its ring: stopped",
+				conn->domain->domid);
+			xs_ring_error(conn, XENSTORE_ERROR_COMM);
+		}
 		return;
 	}
 	if (evbuffer_write(conn->out, conn->fd) < 0 && errno != EAGAIN &&

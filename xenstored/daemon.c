@@ -208,9 +208,17 @@ int xs_daemon_init(struct xenstored *xs)
 	if (ret == 0) {
 		ret = xs_store_init_tree(xs);
 	}
+	if (ret == 0) {
+		ret = xs_ring_init(xs);
+	}
+	if (ret == 0) {
+		ret = xs_ring_restore(xs);
+	}
 	if (ret < 0) {
 		return ret;
 	}
+	/* Commit and publish what reattaching the rings decided. */
+	xs_turn_end(xs);
 	ret = xs_daemon_listen(xs);
 	if (ret < 0) {
 		return ret;
@@ -239,6 +247,7 @@ void xs_turn_end(struct xenstored *xs)
 	bool ok = true;
 	int err = 0;
 
+	xs_ring_turn_persist(xs);
 	if (xs_db_in_batch(xs->db)) {
 		err = xs_db_commit(xs->db);
 		ok = err == 0;
@@ -258,6 +267,7 @@ void xs_turn_end(struct xenstored *xs)
 		xs_conn_flush(conn, ok, xs->turn_first_write, err);
 	}
 	xs->turn_first_write = 0;
+	xs_ring_turn_publish(xs);
 	for (conn = TAILQ_FIRST(&xs->conns); conn; conn = next) {
 		next = TAILQ_NEXT(conn, link);
 		if (conn->closing) {
@@ -306,6 +316,7 @@ void xs_daemon_fini(struct xenstored *xs)
 			unlink(xs->cfg.socket_path);
 		}
 	}
+	xs_ring_fini(xs);
 	xs_db_close(xs->db);
 	xs_store_fini(xs);
 	xs_watch_index_fini(xs);

@@ -52,6 +52,15 @@ enum xs_db_stmt {
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
 	ST_COUNT_NODES,
+	ST_DOM_PUT,
+	ST_DOM_DEL,
+	ST_DOM_LIST,
+	ST_RING_PUT,
+	ST_RING_GET,
+	ST_RING_DEL,
+	ST_WATCH_PUT,
+	ST_WATCH_DEL,
+	ST_WATCH_LIST,
 	ST_COUNT
 };
 
@@ -79,6 +88,22 @@ static const char *const xs_db_sql[ST_COUNT] = {
 	[ST_RELEASE] = "RELEASE req",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO req",
 	[ST_COUNT_NODES] = "SELECT count(*) FROM nodes",
+	[ST_DOM_PUT] = "INSERT OR REPLACE INTO domains (domid, gfn, port,"
+		       " target) VALUES (?1, ?2, ?3, ?4)",
+	[ST_DOM_DEL] = "DELETE FROM domains WHERE domid = ?1",
+	[ST_DOM_LIST] = "SELECT domid, gfn, port, target FROM domains"
+			" ORDER BY domid",
+	[ST_RING_PUT] = "INSERT OR REPLACE INTO ring_state (domid,"
+			" req_cons_old, req_cons_new, rsp_prod, output, input)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_RING_GET] = "SELECT req_cons_old, req_cons_new, rsp_prod, output,"
+			" input FROM ring_state WHERE domid = ?1",
+	[ST_RING_DEL] = "DELETE FROM ring_state WHERE domid = ?1",
+	[ST_WATCH_PUT] = "INSERT OR REPLACE INTO watches (domid, path, token,"
+			 " depth) VALUES (?1, ?2, ?3, ?4)",
+	[ST_WATCH_DEL] = "DELETE FROM watches WHERE domid = ?1",
+	[ST_WATCH_LIST] = "SELECT path, token, depth FROM watches"
+			  " WHERE domid = ?1",
 };
 
 /**
@@ -775,4 +800,195 @@ void xs_db_memory(struct xs_db *db, int64_t *sqlite_bytes, int64_t *file_bytes)
 const char *xs_db_path(const struct xs_db *db)
 {
 	return db->path;
+}
+
+/* ---- introduced domains, their rings and watches (schema version 2) ---- */
+
+/**
+ * Make sure the turn's batch is open for writes that belong to no request
+ * (ring state and watches written at the end of a turn, or at start-up).
+ */
+static int xs_db_aux_touch(struct xs_db *db)
+{
+	int ret;
+
+	if (db->lost) {
+		return db->lost;
+	}
+	if (db->in_request) {
+		return xs_db_req_touch(db);
+	}
+	if (db->in_batch) {
+		return 0;
+	}
+	ret = xs_db_step_done(db, ST_BEGIN);
+	if (ret == 0) {
+		db->in_batch = true;
+		db->batch_is_request = false;
+	}
+	return ret;
+}
+
+int xs_db_domain_put(struct xs_db *db, const struct xs_db_domain *dom)
+{
+	sqlite3_stmt *s = db->stmt[ST_DOM_PUT];
+	int ret = xs_db_aux_touch(db);
+
+	if (ret < 0) {
+		return ret;
+	}
+	sqlite3_bind_int64(s, 1, dom->domid);
+	sqlite3_bind_int64(s, 2, dom->gfn);
+	sqlite3_bind_int64(s, 3, dom->port);
+	sqlite3_bind_int64(s, 4, dom->target);
+	return xs_db_step_done(db, ST_DOM_PUT);
+}
+
+/** Forget an introduced domain: its row, ring state and watches. */
+int xs_db_domain_delete(struct xs_db *db, unsigned int domid)
+{
+	static const enum xs_db_stmt del[] = {
+		ST_DOM_DEL, ST_RING_DEL, ST_WATCH_DEL};
+	unsigned int i;
+	int ret = xs_db_aux_touch(db);
+
+	for (i = 0; ret == 0 && i < sizeof(del) / sizeof(del[0]); i++) {
+		sqlite3_bind_int64(db->stmt[del[i]], 1, domid);
+		ret = xs_db_step_done(db, del[i]);
+	}
+	return ret;
+}
+
+int xs_db_domains(struct xs_db *db,
+	int (*fn)(const struct xs_db_domain *dom, void *arg), void *arg)
+{
+	sqlite3_stmt *s = db->stmt[ST_DOM_LIST];
+	struct xs_db_domain dom;
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		dom.domid = (unsigned int)sqlite3_column_int64(s, 0);
+		dom.gfn = sqlite3_column_int64(s, 1);
+		dom.port = (uint32_t)sqlite3_column_int64(s, 2);
+		dom.target = (int)sqlite3_column_int64(s, 3);
+		ret = fn(&dom, arg);
+		if (ret < 0) {
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (ret == 0 && rc != SQLITE_DONE) {
+		ret = xs_db_err(db, rc, "listing domains");
+	}
+	return ret;
+}
+
+int xs_db_ring_put(
+	struct xs_db *db, unsigned int domid, const struct xs_db_ring *r)
+{
+	sqlite3_stmt *s = db->stmt[ST_RING_PUT];
+	int ret = xs_db_aux_touch(db);
+
+	if (ret < 0) {
+		return ret;
+	}
+	sqlite3_bind_int64(s, 1, domid);
+	sqlite3_bind_int64(s, 2, r->req_cons_old);
+	sqlite3_bind_int64(s, 3, r->req_cons_new);
+	sqlite3_bind_int64(s, 4, r->rsp_prod);
+	sqlite3_bind_blob(s, 5, r->output ? r->output : "", (int)r->output_len,
+		SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, r->input ? r->input : "", (int)r->input_len,
+		SQLITE_STATIC);
+	ret = xs_db_step_done(db, ST_RING_PUT);
+	sqlite3_clear_bindings(s);
+	return ret;
+}
+
+static void *xs_db_dup_blob(sqlite3_stmt *s, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(s, col);
+	int n = sqlite3_column_bytes(s, col);
+	void *copy = malloc(n > 0 ? (size_t)n : 1);
+
+	if (copy && n > 0) {
+		memcpy(copy, p, (size_t)n);
+	}
+	*len = n > 0 ? (size_t)n : 0;
+	return copy;
+}
+
+/** The stored ring state of domid; -ENOENT if none. Free the blobs. */
+int xs_db_ring_get(struct xs_db *db, unsigned int domid, struct xs_db_ring *r)
+{
+	sqlite3_stmt *s = db->stmt[ST_RING_GET];
+	int rc, ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	sqlite3_bind_int64(s, 1, domid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r->req_cons_old = (uint32_t)sqlite3_column_int64(s, 0);
+		r->req_cons_new = (uint32_t)sqlite3_column_int64(s, 1);
+		r->rsp_prod = (uint32_t)sqlite3_column_int64(s, 2);
+		r->output = xs_db_dup_blob(s, 3, &r->output_len);
+		r->input = xs_db_dup_blob(s, 4, &r->input_len);
+		if (!r->output || !r->input) {
+			ret = -ENOMEM;
+		}
+	} else {
+		ret = rc == SQLITE_DONE ? -ENOENT
+					: xs_db_err(db, rc, "ring state");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+/** Replace the stored watches of domid with those fn hands out. */
+int xs_db_watches_put(struct xs_db *db, unsigned int domid,
+	const struct xs_db_watch *w, unsigned int count)
+{
+	sqlite3_stmt *s = db->stmt[ST_WATCH_PUT];
+	unsigned int i;
+	int ret = xs_db_aux_touch(db);
+
+	if (ret == 0) {
+		sqlite3_bind_int64(db->stmt[ST_WATCH_DEL], 1, domid);
+		ret = xs_db_step_done(db, ST_WATCH_DEL);
+	}
+	for (i = 0; ret == 0 && i < count; i++) {
+		sqlite3_bind_int64(s, 1, domid);
+		sqlite3_bind_text(s, 2, w[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, w[i].token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, w[i].depth);
+		ret = xs_db_step_done(db, ST_WATCH_PUT);
+	}
+	return ret;
+}
+
+int xs_db_watches(struct xs_db *db, unsigned int domid,
+	int (*fn)(const struct xs_db_watch *w, void *arg), void *arg)
+{
+	sqlite3_stmt *s = db->stmt[ST_WATCH_LIST];
+	struct xs_db_watch w;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(s, 1, domid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		w.path = (const char *)sqlite3_column_text(s, 0);
+		w.token = (const char *)sqlite3_column_text(s, 1);
+		w.depth = (int)sqlite3_column_int64(s, 2);
+		if (!w.path || !w.token) {
+			continue;
+		}
+		ret = fn(&w, arg);
+		if (ret < 0) {
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (ret == 0 && rc != SQLITE_DONE) {
+		ret = xs_db_err(db, rc, "listing watches");
+	}
+	return ret;
 }

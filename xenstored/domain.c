@@ -145,3 +145,175 @@ int xs_domain_parse_domid(const char *s, unsigned int *domid)
 	*domid = (unsigned int)v;
 	return 0;
 }
+
+/* ---- introduced domains going away ----------------------------------- */
+
+/**
+ * Disconnect an introduced domain (RELEASE, or its death): its ring
+ * connection closes (unbound and unmapped at the end of the turn), its
+ * stored record goes, and @releaseDomain fires.
+ */
+int xs_domain_release(struct xenstored *xs, struct xs_domain *dom)
+{
+	int ret;
+
+	if (dom->conn) {
+		xs_conn_close(dom->conn);
+	}
+	dom->introduced = false;
+	dom->shutdown_reported = false;
+	ret = xs_db_domain_delete(xs->db, dom->domid);
+	xs_watch_fire_special(xs, "@releaseDomain", dom->domid, ++xs->req_seq);
+	return ret;
+}
+
+struct xs_dead_scan {
+	unsigned int domid;
+	char **owned; /* nodes the domain owns */
+	unsigned int nowned;
+	char **granted; /* other nodes naming it in a permission */
+	unsigned int ngranted;
+	int err;
+};
+
+static int xs_dead_add(char ***list, unsigned int *n, const char *path)
+{
+	char **l = realloc(*list, sizeof(*l) * (*n + 1));
+
+	if (!l) {
+		return -ENOMEM;
+	}
+	*list = l;
+	l[*n] = strdup(path);
+	if (!l[*n]) {
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+static int xs_dead_scan_node(const char *path, const struct xs_perm *perms,
+	unsigned int count, void *arg)
+{
+	struct xs_dead_scan *s = arg;
+	unsigned int i;
+
+	if (count == 0 || xs_path_is_special(path)) {
+		return 0;
+	}
+	if (perms[0].id == s->domid) {
+		return xs_dead_add(&s->owned, &s->nowned, path);
+	}
+	for (i = 1; i < count; i++) {
+		if (perms[i].id == s->domid) {
+			return xs_dead_add(&s->granted, &s->ngranted, path);
+		}
+	}
+	return 0;
+}
+
+static int xs_dead_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/** Drop domid's permission entries from the node at path. */
+static int xs_dead_strip_perms(
+	struct xs_req *req, const char *path, unsigned int domid)
+{
+	struct xs_node *node;
+	struct xs_perm *perms;
+	unsigned int i, n = 0;
+	int ret;
+
+	ret = xs_store_get(req, path, &node);
+	if (ret < 0) {
+		return ret == -ENOENT ? 0 : ret;
+	}
+	perms = calloc(node->perm_count, sizeof(*perms));
+	if (!perms) {
+		xs_node_free(node);
+		return -ENOMEM;
+	}
+	perms[n++] = node->perms[0];
+	for (i = 1; i < node->perm_count; i++) {
+		if (node->perms[i].id != domid) {
+			perms[n++] = node->perms[i];
+		}
+	}
+	ret = xs_store_set_perms(req, path, perms, n);
+	free(perms);
+	xs_node_free(node);
+	return ret;
+}
+
+/**
+ * The nodes of a dead domain (docs/misc/xenstore.txt): those it owns go
+ * with their children; entries naming it in other nodes' permissions are
+ * removed, so a later domain with the same id inherits nothing.
+ */
+static void xs_domain_remove_nodes(struct xenstored *xs, unsigned int domid)
+{
+	struct xs_dead_scan scan = {.domid = domid};
+	const char *last = NULL;
+	struct xs_conn internal;
+	struct xs_req req;
+	unsigned int i;
+	int ret;
+
+	ret = xs_db_subtree(xs->db, "/", xs_dead_scan_node, &scan);
+	memset(&internal, 0, sizeof(internal));
+	internal.xs = xs;
+	internal.fd = -1;
+	internal.closing = true; /* queues nothing */
+	internal.domain = xs_domain_get(xs, 0, true);
+	TAILQ_INIT(&internal.pending);
+	TAILQ_INIT(&internal.watches);
+	TAILQ_INIT(&internal.txns);
+	memset(&req, 0, sizeof(req));
+	req.conn = &internal;
+	req.seq = ++xs->req_seq;
+	if (ret == 0 && internal.domain && (scan.nowned || scan.ngranted)) {
+		qsort(scan.owned, scan.nowned, sizeof(char *), xs_dead_cmp);
+		ret = xs_db_req_begin(xs->db);
+		if (ret == 0 && !xs->turn_first_write) {
+			xs->turn_first_write = req.seq;
+		}
+		for (i = 0; ret == 0 && i < scan.nowned; i++) {
+			/* Sorted: a removed node's children follow it. */
+			if (i > 0 && xs_path_is_child(scan.owned[i], last)) {
+				continue;
+			}
+			last = scan.owned[i];
+			ret = xs_store_rm(&req, last);
+			if (ret == -ENOENT) {
+				ret = 0;
+			}
+		}
+		for (i = 0; ret == 0 && i < scan.ngranted; i++) {
+			ret = xs_dead_strip_perms(&req, scan.granted[i], domid);
+		}
+		xs_db_req_end(xs->db, ret == 0);
+		log_info("dom%u: %u owned nodes removed, %u permissions "
+			 "dropped%s",
+			domid, scan.nowned, scan.ngranted,
+			ret == 0 ? "" : " (failed)");
+	}
+	for (i = 0; i < scan.nowned; i++) {
+		free(scan.owned[i]);
+	}
+	for (i = 0; i < scan.ngranted; i++) {
+		free(scan.granted[i]);
+	}
+	free(scan.owned);
+	free(scan.granted);
+}
+
+/** The hypervisor says dom is dead: release it and clean up after it. */
+void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom)
+{
+	xs_domain_release(xs, dom);
+	if (!xs->cfg.keep_dead_nodes) {
+		xs_domain_remove_nodes(xs, dom->domid);
+	}
+}

@@ -7,10 +7,11 @@
  * and the table entry of CONTROL (control.c).
  *
  * All but GET_DOMAIN_PATH, IS_DOMAIN_INTRODUCED and GET_FEATURE without
- * a domid are for the privileged domain only (EACCES otherwise). This
- * build serves the Unix socket only: INTRODUCE is checked in full and
- * then refused with ENOSYS, since mapping a guest's ring needs the
- * hypervisor interface.
+ * a domid are for the privileged domain only (EACCES otherwise).
+ * INTRODUCE maps the guest's ring and binds its event channel (ring.c);
+ * without a hypervisor interface (--xen none, or none found) it is
+ * checked in full and then refused with ENOSYS. Introduced domains are
+ * stored, so a restarted daemon reattaches them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,56 @@ static int xs_op_parse_int(const char *s, int64_t *out)
 	return 0;
 }
 
+static int xs_op_introduce_domain(
+	struct xs_req *req, unsigned int domid, int64_t gfn, uint32_t port)
+{
+	struct xenstored *xs = req->conn->xs;
+	struct xs_domain *dom = xs_domain_get(xs, domid, false);
+	struct xs_db_domain row;
+	struct xs_conn *conn;
+	int ret;
+
+	if (!xs_ring_available(xs)) {
+		log_info("dom%u: INTRODUCE (gfn %lld, port %u) refused: no "
+			 "hypervisor interface",
+			domid, (long long)gfn, port);
+		return -ENOSYS;
+	}
+	if (dom && dom->introduced) {
+		/* Again with the same ring: nothing to do (as Xen). */
+		if (dom->gfn == gfn && dom->port == port && dom->conn) {
+			xs_reply_ok(req);
+			return 0;
+		}
+		return -EINVAL;
+	}
+	ret = xs_ring_introduce(xs, domid, gfn, port, &conn);
+	if (ret < 0) {
+		return ret;
+	}
+	dom = conn->domain;
+	row.domid = domid;
+	row.gfn = gfn;
+	row.port = port;
+	row.target = dom->target;
+	ret = xs_db_domain_put(xs->db, &row);
+	if (ret < 0) {
+		xs_conn_close(conn);
+		return ret;
+	}
+	dom->introduced = true;
+	dom->shutdown_reported = false;
+	dom->gfn = gfn;
+	dom->port = port;
+	conn->ring_dirty = true;
+	log_info("dom%u: introduced (ring frame %lld, port %u)", domid,
+		(long long)gfn, port);
+	xs_watch_fire_special(xs, "@introduceDomain", domid, req->seq);
+	xs_conn_queue_work(conn);
+	xs_reply_ok(req);
+	return 0;
+}
+
 /** INTRODUCE <domid>|<gfn>|<evtchn>|[?] */
 static int xs_op_introduce(struct xs_req *req)
 {
@@ -56,10 +107,7 @@ static int xs_op_introduce(struct xs_req *req)
 		xs_parse_uint(argv[2], UINT32_MAX, &port) < 0) {
 		return -EINVAL;
 	}
-	log_info("dom%u: INTRODUCE (gfn %lld, port %llu) refused: no "
-		 "hypervisor interface in this build",
-		domid, (long long)gfn, (unsigned long long)port);
-	return -ENOSYS;
+	return xs_op_introduce_domain(req, domid, gfn, (uint32_t)port);
 }
 
 /** The introduced domain named by the request's single argument. */
@@ -91,9 +139,9 @@ static int xs_op_release(struct xs_req *req)
 	int ret = xs_op_domain_arg(req, &dom);
 
 	if (ret == 0) {
-		dom->introduced = false;
-		xs_watch_fire_special(
-			req->conn->xs, "@releaseDomain", dom->domid, req->seq);
+		ret = xs_domain_release(req->conn->xs, dom);
+	}
+	if (ret == 0) {
 		xs_reply_ok(req);
 	}
 	return ret;
@@ -105,6 +153,8 @@ static int xs_op_resume(struct xs_req *req)
 	int ret = xs_op_domain_arg(req, &dom);
 
 	if (ret == 0) {
+		/* @releaseDomain fires again at its next shutdown. */
+		dom->shutdown_reported = false;
 		xs_reply_ok(req);
 	}
 	return ret;
@@ -133,6 +183,17 @@ static int xs_op_set_target(struct xs_req *req)
 		return -ENOENT;
 	}
 	dom->target = (int)tdomid;
+	if (dom->conn) {
+		struct xs_db_domain row = {.domid = domid,
+			.gfn = dom->gfn,
+			.port = dom->port,
+			.target = dom->target};
+
+		ret = xs_db_domain_put(req->conn->xs->db, &row);
+		if (ret < 0) {
+			return ret;
+		}
+	}
 	xs_reply_ok(req);
 	return 0;
 }
@@ -324,10 +385,10 @@ static int xs_op_set_quota(struct xs_req *req)
 
 const struct xs_op xs_ops_domain[] = {
 	{XS_CONTROL, "CONTROL", false, false, xs_control},
-	{XS_INTRODUCE, "INTRODUCE", false, false, xs_op_introduce},
-	{XS_RELEASE, "RELEASE", false, false, xs_op_release},
+	{XS_INTRODUCE, "INTRODUCE", true, false, xs_op_introduce},
+	{XS_RELEASE, "RELEASE", true, false, xs_op_release},
 	{XS_RESUME, "RESUME", false, false, xs_op_resume},
-	{XS_SET_TARGET, "SET_TARGET", false, false, xs_op_set_target},
+	{XS_SET_TARGET, "SET_TARGET", true, false, xs_op_set_target},
 	{XS_GET_DOMAIN_PATH, "GET_DOMAIN_PATH", false, false,
 		xs_op_get_domain_path},
 	{XS_IS_DOMAIN_INTRODUCED, "IS_DOMAIN_INTRODUCED", false, false,

@@ -187,6 +187,7 @@ int xs_watch_add(struct xs_conn *conn, const char *path, const char *token,
 	TAILQ_INSERT_TAIL(&xs->watches, w, all_link);
 	conn->domain->watch_count++;
 	xs->watch_total++;
+	conn->watches_dirty = true;
 	return 0;
 }
 
@@ -222,6 +223,7 @@ int xs_watch_remove(struct xs_conn *conn, const char *path, const char *token)
 		return -ENOENT;
 	}
 	xs_watch_unlink(conn->xs, w);
+	conn->watches_dirty = true;
 	return 0;
 }
 

@@ -87,7 +87,11 @@ struct xs_node {
 struct xs_domain {
 	unsigned int domid;
 	bool introduced;
-	int target; /* SET_TARGET: domid this one acts for, or -1 */
+	bool shutdown_reported; /* @releaseDomain fired for its shutdown */
+	struct xs_conn *conn;   /* its ring connection, if connected */
+	int64_t gfn;            /* INTRODUCE's ring frame */
+	uint32_t port;          /* INTRODUCE's event channel (the guest's) */
+	int target;             /* SET_TARGET: domid this one acts for, or -1 */
 	uint32_t features;
 	int64_t quota[XS_QUOTA_COUNT]; /* XS_QUOTA_UNSET: the global value */
 	int64_t node_count;
@@ -122,10 +126,17 @@ TAILQ_HEAD(xs_pending_list, xs_pending);
 struct xs_txn;
 TAILQ_HEAD(xs_txn_list, xs_txn);
 
+struct xs_ring;
+struct xs_hyp;
+
 struct xs_conn {
 	struct xenstored *xs;
-	int fd;
-	unsigned int id; /* for logs */
+	int fd;               /* the socket; -1 for a ring connection */
+	struct xs_ring *ring; /* ring.c: a guest's ring connection */
+	bool linked;          /* on xs->conns */
+	bool watches_dirty;   /* ring: its stored watches are stale */
+	bool ring_dirty;      /* ring: store its state this turn */
+	unsigned int id;      /* for logs */
 	struct xs_domain *domain;
 	struct event *ev_read;
 	struct event *ev_write;
@@ -162,6 +173,8 @@ struct xs_config {
 	enum log_level log_level;
 	bool power_durable;
 	int64_t db_max_size;
+	char *xen_mode;       /* auto, none, hosted or linux */
+	bool keep_dead_nodes; /* a dead domain's nodes stay */
 	int64_t quota[XS_QUOTA_COUNT];
 	int64_t quota_soft[XS_QUOTA_COUNT];
 	/* Per-domain quota overrides from the config file. */
@@ -181,6 +194,7 @@ struct xenstored {
 	struct xs_config cfg;
 	struct xs_config cli; /* what the command line set */
 	struct xs_db *db;
+	struct xs_hyp *hyp; /* ring.c: the hypervisor interface, or NULL */
 	int listen_fd;
 	bool socket_activated; /* listen_fd came from systemd */
 	struct event *ev_listen;
@@ -255,6 +269,37 @@ int xs_db_node_count(struct xs_db *db, int64_t *count);
 int xs_db_check(struct xs_db *db, char **report);
 void xs_db_memory(struct xs_db *db, int64_t *sqlite_bytes, int64_t *file_bytes);
 const char *xs_db_path(const struct xs_db *db);
+/* A domain introduced over a ring, as stored. */
+struct xs_db_domain {
+	unsigned int domid;
+	int64_t gfn;
+	uint32_t port; /* the guest's port */
+	int target;    /* SET_TARGET, or -1 */
+};
+/* A ring's state at the last commit that touched it (schema v2). */
+struct xs_db_ring {
+	uint32_t req_cons_old, req_cons_new, rsp_prod;
+	void *output;
+	size_t output_len;
+	void *input;
+	size_t input_len;
+};
+struct xs_db_watch {
+	const char *path;
+	const char *token;
+	int depth;
+};
+int xs_db_domain_put(struct xs_db *db, const struct xs_db_domain *dom);
+int xs_db_domain_delete(struct xs_db *db, unsigned int domid);
+int xs_db_domains(struct xs_db *db,
+	int (*fn)(const struct xs_db_domain *dom, void *arg), void *arg);
+int xs_db_ring_put(
+	struct xs_db *db, unsigned int domid, const struct xs_db_ring *r);
+int xs_db_ring_get(struct xs_db *db, unsigned int domid, struct xs_db_ring *r);
+int xs_db_watches_put(struct xs_db *db, unsigned int domid,
+	const struct xs_db_watch *w, unsigned int count);
+int xs_db_watches(struct xs_db *db, unsigned int domid,
+	int (*fn)(const struct xs_db_watch *w, void *arg), void *arg);
 
 /* daemon.c */
 int xs_daemon_init(struct xenstored *xs);
@@ -276,7 +321,14 @@ int xs_parse_uint(const char *s, uint64_t max, uint64_t *out);
 int xs_mkdir_parents(const char *path, mode_t mode);
 
 /* conn.c */
+#define XS_CONN_IN_MAX (64 * 1024)
+#define XS_CONN_OUT_MAX (16 * 1024 * 1024)
+#define XS_PAGE_SIZE 4096
 int xs_conn_new(struct xenstored *xs, int fd, struct xs_conn **out);
+int xs_conn_new_ring(struct xenstored *xs, unsigned int domid,
+	struct xs_ring *ring, struct xs_conn **out);
+void xs_conn_queue_work(struct xs_conn *conn);
+void xs_conn_reset(struct xs_conn *conn);
 void xs_conn_free(struct xs_conn *conn);
 void xs_conn_close(struct xs_conn *conn);
 void xs_conn_process_all(struct xenstored *xs);
@@ -397,6 +449,25 @@ int xs_domain_adjust_nodes(
 	struct xenstored *xs, unsigned int domid, int64_t delta);
 void xs_domain_reset_counts(struct xenstored *xs);
 int xs_domain_parse_domid(const char *s, unsigned int *domid);
+
+/* ring.c */
+int xs_ring_init(struct xenstored *xs);
+void xs_ring_fini(struct xenstored *xs);
+bool xs_ring_available(const struct xenstored *xs);
+bool xs_conn_is_ring(const struct xs_conn *conn);
+int xs_ring_introduce(struct xenstored *xs, unsigned int domid, int64_t gfn,
+	uint32_t port, struct xs_conn **out);
+void xs_ring_conn_free(struct xs_conn *conn);
+void xs_ring_error(struct xs_conn *conn, uint32_t err);
+void xs_ring_pull(struct xs_conn *conn);
+void xs_ring_push(struct xs_conn *conn);
+void xs_ring_turn_persist(struct xenstored *xs);
+void xs_ring_turn_publish(struct xenstored *xs);
+int xs_ring_restore(struct xenstored *xs);
+
+/* domain.c: a domain that died (VIRQ_DOM_EXC) or was released */
+int xs_domain_release(struct xenstored *xs, struct xs_domain *dom);
+void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom);
 
 /* control.c */
 int xs_control(struct xs_req *req);

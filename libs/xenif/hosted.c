@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -39,7 +41,9 @@ struct xh_conn {
 	uint32_t seq;
 	bool keep_events; /* an event channel handle; others drop events */
 	uint32_t *events; /* ports that arrived while waiting */
-	unsigned int nevents, events_cap;
+	unsigned int ev_head, nevents, events_cap;
+	int evfd; /* event channel handle: readable while events are queued */
+	int epfd; /* event channel handle: the socket and evfd, for callers */
 	uint8_t buf[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
 };
 
@@ -108,8 +112,12 @@ static void close_fds(const int *fds, unsigned int n)
 
 static int queue_event(struct xh_conn *c, uint32_t port)
 {
+	uint64_t one = 1;
 	uint32_t *n;
 
+	if (c->ev_head > 0 && c->ev_head == c->nevents) {
+		c->ev_head = c->nevents = 0;
+	}
 	if (c->nevents == c->events_cap) {
 		n = realloc(c->events, sizeof(*n) * (c->events_cap * 2 + 16));
 		if (n == NULL) {
@@ -119,7 +127,33 @@ static int queue_event(struct xh_conn *c, uint32_t port)
 		c->events_cap = c->events_cap * 2 + 16;
 	}
 	c->events[c->nevents++] = port;
+	/*
+	 * Events read while a call waited for its reply leave the socket
+	 * quiet: the eventfd keeps the handle's descriptor readable.
+	 */
+	if (c->evfd >= 0 && write(c->evfd, &one, sizeof(one)) < 0) {
+		/* the counter is already non-zero: readable anyway */
+	}
 	return 0;
+}
+
+/** The oldest queued event, or -1. */
+static int dequeue_event(struct xh_conn *c)
+{
+	uint64_t count;
+	uint32_t port;
+
+	if (c->ev_head == c->nevents) {
+		return -1;
+	}
+	port = c->events[c->ev_head++];
+	if (c->ev_head == c->nevents) {
+		c->ev_head = c->nevents = 0;
+		if (c->evfd >= 0 && read(c->evfd, &count, sizeof(count)) < 0) {
+			/* nothing to reset */
+		}
+	}
+	return (int)port;
 }
 
 /*
@@ -277,6 +311,8 @@ static int conn_open(struct xh_conn *c, const char *path)
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->evfd = -1;
+	c->epfd = -1;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		return -ENAMETOOLONG;
 	}
@@ -314,6 +350,13 @@ static void conn_close(struct xh_conn *c)
 		close(c->fd);
 	}
 	c->fd = -1;
+	if (c->evfd >= 0) {
+		close(c->evfd);
+	}
+	if (c->epfd >= 0) {
+		close(c->epfd);
+	}
+	c->evfd = c->epfd = -1;
 	free(c->events);
 	c->events = NULL;
 }
@@ -390,8 +433,20 @@ static int he_open(struct xenif_evtchn *xe)
 		return rc;
 	}
 	c->keep_events = true;
+	c->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->evfd < 0 || c->epfd < 0 ||
+		epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->fd,
+			&(struct epoll_event){.events = EPOLLIN}) < 0 ||
+		epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->evfd,
+			&(struct epoll_event){.events = EPOLLIN}) < 0) {
+		rc = -errno;
+		conn_close(c);
+		free(c);
+		return rc;
+	}
 	xe->priv = c;
-	xe->fd = c->fd;
+	xe->fd = c->epfd;
 	return 0;
 }
 
@@ -470,15 +525,12 @@ static int he_pending(struct xenif_evtchn *xe)
 {
 	struct xh_conn *c = xe->priv;
 	struct xh_msg m;
-	uint32_t port;
 	int rc;
 
 	for (;;) {
-		if (c->nevents > 0) {
-			port = c->events[0];
-			memmove(c->events, c->events + 1,
-				sizeof(uint32_t) * --c->nevents);
-			return (int)port;
+		rc = dequeue_event(c);
+		if (rc >= 0) {
+			return rc;
 		}
 		rc = recv_packet(c, MSG_DONTWAIT, &m, NULL, 0, NULL);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK) {

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenstored serving guest domains over their store rings on xen-hosted
+ * (xenstored/ring.c; docs/misc/xenstore.txt "Domain management",
+ * docs/misc/xenstore-ring.txt): INTRODUCE maps the ring and binds the
+ * channel; guests use the ring through libs/hguest's xenbus client; dom0
+ * uses the Unix socket. Covered: every basic operation from a guest,
+ * watches across domains, permissions between domains, @introduceDomain
+ * and @releaseDomain, a dead guest's nodes removed, a hostile guest's
+ * ring indices stopping only that guest (error field), ring
+ * reconnection, and a SIGKILLed xenstored reattaching the rings and
+ * watches of running guests.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "../xenstored/harness.h"
+#include "fixture.h"
+#include "hguest.h"
+#include "hvm/params.h"
+#include "sched.h"
+#include "xenbus.h"
+#include "xs_client.h"
+
+#define WAIT_MS 10000
+#define STORE_PFN 1
+
+struct rings {
+	struct xhf *f;
+	struct xst_daemon *xs;
+	struct xsc *dom0;
+};
+
+static void start_store(struct rings *r)
+{
+	xst_daemon_start_args(
+		r->xs, "--xen", "hosted", "--log-level", "info", NULL);
+	assert_int_equal(xsc_open(r->xs->sock, &r->dom0), 0);
+}
+
+static int setup(void **state)
+{
+	struct rings *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	xhf_start((void **)&r->f, NULL);
+	r->xs = xst_daemon_new();
+	r->xs->drop_privileges = false; /* it needs dom0's handle file */
+	start_store(r);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct rings *r = *state;
+	bool alive = xst_daemon_is_running(r->xs);
+	char *log;
+
+	xsc_close(r->dom0);
+	if (!alive || getenv("XHT_VERBOSE")) {
+		log = xst_daemon_log(r->xs);
+		fprintf(stderr, "---- xenstored log ----\n%s\n", log);
+		free(log);
+	}
+	xst_daemon_stop(r->xs);
+	xst_daemon_free(r->xs);
+	xhf_teardown((void **)&r->f);
+	free(r);
+	assert_true(alive);
+	return 0;
+}
+
+/**
+ * What a toolstack does: a domain with a store ring (frame STORE_PFN) and
+ * channel, its home /local/domain/<id> owned by it, then INTRODUCE.
+ */
+static uint32_t make_guest(struct rings *r, uint8_t handle[16])
+{
+	struct xenif_domain_config cfg = {.max_pages = 64};
+	char path[64], msg[64];
+	uint32_t domid, rtype;
+	const char *perms[2];
+	char own[16], *reply;
+	size_t rlen;
+	int port;
+
+	assert_int_equal(xenif_domain_create(r->f->xi, &cfg, &domid), 0);
+	memcpy(handle, cfg.handle, 16);
+	port = xenif_evtchn_alloc_unbound(r->f->xi, domid, 0);
+	assert_true(port > 0);
+	assert_int_equal(xenif_hvm_param_set(r->f->xi, domid,
+				 HVM_PARAM_STORE_PFN, STORE_PFN),
+		0);
+	assert_int_equal(xenif_hvm_param_set(r->f->xi, domid,
+				 HVM_PARAM_STORE_EVTCHN, (uint64_t)port),
+		0);
+	snprintf(path, sizeof(path), "/local/domain/%u", domid);
+	assert_int_equal(xsc_mkdir(r->dom0, 0, path), 0);
+	snprintf(own, sizeof(own), "n%u", domid);
+	perms[0] = own;
+	assert_int_equal(xsc_set_perms(r->dom0, 0, path, perms, 1), 0);
+	rlen = (size_t)snprintf(msg, sizeof(msg), "%u%c%d%c%d%c", domid, 0,
+		STORE_PFN, 0, port, 0);
+	assert_int_equal(xsc_request(r->dom0, XS_INTRODUCE, 0, msg, rlen,
+				 &rtype, &reply, &rlen),
+		0);
+	if (rtype != XS_INTRODUCE) {
+		fail_msg("INTRODUCE: %s", reply);
+	}
+	free(reply);
+	return domid;
+}
+
+static int expect_byte(int fd, char want)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 && c == want ? 0 : -1;
+}
+
+/* ---- a guest doing every basic operation over its ring ------------------ */
+
+static int guest_basic(void *arg)
+{
+	int *pfd = arg;
+	struct hg *hg = hg_attach();
+	struct hg_xb *xb;
+	char *v, **names, *path, *token, **perms;
+	unsigned int n;
+	uint32_t tx;
+
+	if (hg == NULL || (xb = hg_xb_open(hg)) == NULL) {
+		return 10;
+	}
+	/* Relative paths are below the domain's home. */
+	if (hg_xb_write(xb, 0, "data/a", "1", 1) != 0 ||
+		hg_xb_mkdir(xb, 0, "data/dir") != 0 ||
+		hg_xb_read(xb, 0, "data/a", &v, NULL) != 0 || strcmp(v, "1")) {
+		return 11;
+	}
+	free(v);
+	if (hg_xb_directory(xb, 0, "data", &names, &n) != 0 || n != 2) {
+		return 12;
+	}
+	free(names);
+	if (hg_xb_get_perms(xb, 0, "data/a", &perms, &n) != 0 || n < 1) {
+		return 13;
+	}
+	free(perms);
+	/* A transaction. */
+	if (hg_xb_transaction_start(xb, &tx) != 0 ||
+		hg_xb_write(xb, tx, "data/t", "x", 1) != 0 ||
+		hg_xb_transaction_end(xb, tx, true) != 0) {
+		return 14;
+	}
+	/* Outside its home without permission: refused. */
+	if (hg_xb_write(xb, 0, "/tool/x", "1", 1) != -EACCES) {
+		return 15;
+	}
+	if (hg_xb_read(xb, 0, "/nope", &v, NULL) != -ENOENT) {
+		return 16;
+	}
+	/* A watch: the initial event, then dom0's write. */
+	if (hg_xb_watch(xb, "data/w", "tok") != 0 ||
+		hg_xb_read_watch(xb, WAIT_MS, &path, &token) != 0) {
+		return 17;
+	}
+	free(path);
+	free(token);
+	if (write(pfd[1], "W", 1) != 1 ||
+		hg_xb_read_watch(xb, WAIT_MS, &path, &token) != 0 ||
+		strstr(path, "data/w") == NULL || strcmp(token, "tok") != 0) {
+		return 18;
+	}
+	free(path);
+	free(token);
+	if (hg_xb_rm(xb, 0, "data/a") != 0) {
+		return 19;
+	}
+	hg_xb_close(xb);
+	hg_shutdown(hg, SHUTDOWN_poweroff);
+	hg_close(hg);
+	return 0;
+}
+
+static void test_guest_does_every_operation_over_its_ring(void **state)
+{
+	struct rings *r = *state;
+	uint8_t h[16];
+	uint32_t domid = make_guest(r, h);
+	char path[64], *v;
+	size_t len;
+	int pfd[2];
+	pid_t g;
+
+	assert_int_equal(pipe(pfd), 0);
+	g = xht_spawn_guest(r->f->d, domid, h, guest_basic, pfd);
+	assert_int_equal(xenif_domain_unpause(r->f->xi, domid), 0);
+	assert_int_equal(expect_byte(pfd[0], 'W'), 0);
+	/* dom0 sees what the guest wrote, and fires its watch. */
+	snprintf(path, sizeof(path), "/local/domain/%u/data/t", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
+	assert_string_equal(v, "x");
+	free(v);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/w", domid);
+	assert_int_equal(xsc_write(r->dom0, 0, path, "go", 2), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* ---- @introduceDomain, @releaseDomain and a dead guest's nodes ---------- */
+
+static int guest_writes_and_dies(void *arg)
+{
+	struct hg *hg = hg_attach();
+	struct hg_xb *xb;
+
+	(void)arg;
+	if (hg == NULL || (xb = hg_xb_open(hg)) == NULL) {
+		return 20;
+	}
+	if (hg_xb_write(xb, 0, "data/owned", "mine", 4) != 0) {
+		return 21;
+	}
+	return 0; /* the process ends: the domain dies */
+}
+
+static void test_dead_guest_is_released_and_its_nodes_removed(void **state)
+{
+	struct rings *r = *state;
+	char path[64], *v, *wpath, *token;
+	uint8_t h[16];
+	uint32_t domid, rtype;
+	size_t len;
+	pid_t g;
+
+	assert_int_equal(xsc_watch(r->dom0, "@introduceDomain", "in"), 0);
+	assert_int_equal(xsc_watch(r->dom0, "@releaseDomain", "out"), 0);
+	/* The initial events. */
+	assert_int_equal(xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
+	free(wpath);
+	free(token);
+	assert_int_equal(xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
+	free(wpath);
+	free(token);
+	domid = make_guest(r, h);
+	assert_int_equal(xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
+	assert_string_equal(wpath, "@introduceDomain");
+	free(wpath);
+	free(token);
+	snprintf(path, sizeof(path), "%u", domid);
+	assert_int_equal(xsc_request(r->dom0, XS_IS_DOMAIN_INTRODUCED, 0, path,
+				 strlen(path) + 1, &rtype, &v, &len),
+		0);
+	assert_string_equal(v, "T");
+	free(v);
+	g = xht_spawn_guest(r->f->d, domid, h, guest_writes_and_dies, NULL);
+	assert_int_equal(xenif_domain_unpause(r->f->xi, domid), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	/*
+	 * Its death: @releaseDomain (once at its shutdown, once when it is
+	 * gone, or once for both), then not introduced, its nodes gone.
+	 */
+	for (;;) {
+		assert_int_equal(
+			xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
+		assert_string_equal(wpath, "@releaseDomain");
+		free(wpath);
+		free(token);
+		snprintf(path, sizeof(path), "%u", domid);
+		assert_int_equal(
+			xsc_request(r->dom0, XS_IS_DOMAIN_INTRODUCED, 0, path,
+				strlen(path) + 1, &rtype, &v, &len),
+			0);
+		if (strcmp(v, "F") == 0) {
+			free(v);
+			break;
+		}
+		assert_string_equal(v, "T");
+		free(v);
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), -ENOENT);
+}
+
+/* ---- a hostile ring ------------------------------------------------------ */
+
+static int guest_bad_indices(void *arg)
+{
+	struct hg *hg = hg_attach();
+	struct xenstore_domain_interface *intf;
+	uint64_t pfn = 0, port = 0;
+	int i;
+
+	(void)arg;
+	if (hg == NULL || hg_hvm_get_param(hg, HVM_PARAM_STORE_PFN, &pfn) ||
+		hg_hvm_get_param(hg, HVM_PARAM_STORE_EVTCHN, &port)) {
+		return 30;
+	}
+	intf = hg_gfn_to_ptr(hg, pfn);
+	/* More input than the ring holds. */
+	intf->req_prod = intf->req_cons + 5000;
+	hg_evtchn_send(hg, (evtchn_port_t)port);
+	for (i = 0; i < 500 && intf->error == 0; i++) {
+		usleep(10000);
+	}
+	return intf->error == XENSTORE_ERROR_RINGIDX ? 0 : 31;
+}
+
+static void test_bad_ring_indices_stop_only_that_guest(void **state)
+{
+	struct rings *r = *state;
+	uint8_t h[16], h2[16];
+	uint32_t bad = make_guest(r, h), good;
+	int pfd[2];
+	pid_t g;
+
+	g = xht_spawn_guest(r->f->d, bad, h, guest_bad_indices, NULL);
+	assert_int_equal(xenif_domain_unpause(r->f->xi, bad), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	/* Another guest is served as before. */
+	good = make_guest(r, h2);
+	assert_int_equal(pipe(pfd), 0);
+	g = xht_spawn_guest(r->f->d, good, h2, guest_basic, pfd);
+	assert_int_equal(xenif_domain_unpause(r->f->xi, good), 0);
+	assert_int_equal(expect_byte(pfd[0], 'W'), 0);
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/local/domain/%u/data/w", good);
+		assert_int_equal(xsc_write(r->dom0, 0, path, "go", 2), 0);
+	}
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* ---- restart ------------------------------------------------------------- */
+
+static int guest_across_restart(void *arg)
+{
+	int *pfd = arg;
+	struct hg *hg = hg_attach();
+	struct hg_xb *xb;
+	char *v, *path, *token;
+	char c;
+	int i;
+
+	if (hg == NULL || (xb = hg_xb_open(hg)) == NULL) {
+		return 40;
+	}
+	if (hg_xb_write(xb, 0, "data/before", "1", 1) != 0 ||
+		hg_xb_watch(xb, "data/later", "w") != 0 ||
+		hg_xb_read_watch(xb, WAIT_MS, &path, &token) != 0) {
+		return 41;
+	}
+	free(path);
+	free(token);
+	/* Tell the test, and wait while it kills and restarts the store. */
+	if (write(pfd[1], "R", 1) != 1 || read(pfd[0], &c, 1) != 1) {
+		return 42;
+	}
+	/* The same ring goes on working; acknowledged data is there. */
+	for (i = 0; i < 20; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "data/after%d", i);
+		if (hg_xb_write(xb, 0, name, "2", 1) != 0) {
+			return 43;
+		}
+	}
+	if (hg_xb_read(xb, 0, "data/before", &v, NULL) != 0 ||
+		strcmp(v, "1") != 0) {
+		return 44;
+	}
+	free(v);
+	/* The watch survived: dom0 writes data/later after telling us. */
+	if (write(pfd[1], "A", 1) != 1) {
+		return 45;
+	}
+	for (i = 0; i < 3; i++) {
+		if (hg_xb_read_watch(xb, WAIT_MS, &path, &token) != 0) {
+			return 46;
+		}
+		if (strstr(path, "data/later") && strcmp(token, "w") == 0 &&
+			read(pfd[0], &c, 1) == 1) {
+			free(path);
+			free(token);
+			break;
+		}
+		free(path);
+		free(token);
+	}
+	if (i == 3) {
+		return 47;
+	}
+	hg_xb_close(xb);
+	hg_shutdown(hg, SHUTDOWN_poweroff);
+	hg_close(hg);
+	return 0;
+}
+
+static void test_killed_store_reattaches_rings_and_watches(void **state)
+{
+	struct rings *r = *state;
+	int to_test[2], to_guest[2], io[2];
+	uint8_t h[16];
+	uint32_t domid = make_guest(r, h);
+	char path[64], *v;
+	size_t len;
+	pid_t g;
+
+	assert_int_equal(pipe(to_test), 0);
+	assert_int_equal(pipe(to_guest), 0);
+	io[0] = to_guest[0];
+	io[1] = to_test[1];
+	g = xht_spawn_guest(r->f->d, domid, h, guest_across_restart, io);
+	assert_int_equal(xenif_domain_unpause(r->f->xi, domid), 0);
+	assert_int_equal(expect_byte(to_test[0], 'R'), 0);
+	xsc_close(r->dom0);
+	r->dom0 = NULL;
+	xst_daemon_kill(r->xs);
+	start_store(r);
+	assert_int_equal(write(to_guest[1], "g", 1), 1);
+	assert_int_equal(expect_byte(to_test[0], 'A'), 0);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/after19", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
+	free(v);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/later", domid);
+	assert_int_equal(xsc_write(r->dom0, 0, path, "now", 3), 0);
+	assert_int_equal(write(to_guest[1], "g", 1), 1);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	close(to_test[0]);
+	close(to_test[1]);
+	close(to_guest[0]);
+	close(to_guest[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_guest_does_every_operation_over_its_ring, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_dead_guest_is_released_and_its_nodes_removed,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_bad_ring_indices_stop_only_that_guest, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_killed_store_reattaches_rings_and_watches, setup,
+			teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
