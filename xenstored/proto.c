@@ -219,6 +219,9 @@ void xs_proto_dispatch(struct xs_req *req)
 	xs->stats.requests[op->type]++;
 	if (op->uses_txn && req->hdr.tx_id != 0) {
 		req->txn = xs_txn_find(req->conn, req->hdr.tx_id);
+		if (!req->txn && req->conn->restored) {
+			req->txn = xs_txn_adopt(req->conn, req->hdr.tx_id);
+		}
 		if (!req->txn) {
 			xs_reply_error(req, -ENOENT);
 			return;

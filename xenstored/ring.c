@@ -764,6 +764,7 @@ static int xs_ring_restore_one(const struct xs_db_domain *d, void *arg)
 	conn->domain->target = d->target;
 	conn->domain->shutdown_reported = ret == 0 && info.shutdown;
 	ctx->conn = conn;
+	conn->restored = true;
 	xs_ring_restore_state(conn);
 	xs_db_watches(xs->db, d->domid, xs_ring_restore_watch, ctx);
 	xs_ring_push(conn);

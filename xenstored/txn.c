@@ -53,6 +53,7 @@ struct xs_txn {
 	TAILQ_HEAD(, xs_txn_entry) order;
 	unsigned int entry_count;
 	int64_t node_delta;
+	bool doomed; /* adopted after a restart: its commit is refused */
 	TAILQ_ENTRY(xs_txn) link;
 };
 
@@ -70,7 +71,7 @@ void xs_txn_add_node_delta(struct xs_txn *txn, int64_t delta)
  * TRANSACTION_START: a new transaction on conn. Errors: -ENOSPC when the
  * domain's "transactions" quota is reached, -ENOMEM.
  */
-int xs_txn_start(struct xs_conn *conn, uint32_t *id)
+static int xs_txn_new(struct xs_conn *conn, uint32_t want, uint32_t *id)
 {
 	struct xenstored *xs = conn->xs;
 	struct xs_txn *txn;
@@ -85,9 +86,14 @@ int xs_txn_start(struct xs_conn *conn, uint32_t *id)
 		return -ENOMEM;
 	}
 	TAILQ_INIT(&txn->order);
-	do {
-		txn->id = ++xs->next_txn_id;
-	} while (txn->id == 0 || xs_txn_find(conn, txn->id));
+	if (want != 0) {
+		txn->id = want;
+		txn->doomed = true;
+	} else {
+		do {
+			txn->id = ++xs->next_txn_id;
+		} while (txn->id == 0 || xs_txn_find(conn, txn->id));
+	}
 	txn->conn = conn;
 	TAILQ_INSERT_TAIL(&conn->txns, txn, link);
 	conn->domain->txn_count++;
@@ -95,6 +101,30 @@ int xs_txn_start(struct xs_conn *conn, uint32_t *id)
 	xs->stats.txn_started++;
 	*id = txn->id;
 	return 0;
+}
+
+int xs_txn_start(struct xs_conn *conn, uint32_t *id)
+{
+	return xs_txn_new(conn, 0, id);
+}
+
+/**
+ * A guest ring restored after a restart uses a transaction the daemon
+ * lost: take it on under the guest's id, serve it, and refuse its commit
+ * with EAGAIN, so the guest retries the whole transaction as after a
+ * conflict (which is what it met).
+ */
+struct xs_txn *xs_txn_adopt(struct xs_conn *conn, uint32_t id)
+{
+	uint32_t got;
+
+	if (id == 0 || xs_txn_new(conn, id, &got) < 0) {
+		return NULL;
+	}
+	log_info("conn %u: transaction %u lost in a restart: taken on, its "
+		 "commit will be refused",
+		conn->id, id);
+	return xs_txn_find(conn, id);
 }
 
 struct xs_txn *xs_txn_find(struct xs_conn *conn, uint32_t id)
@@ -532,7 +562,10 @@ int xs_txn_end(struct xs_req *req, bool commit)
 	struct xenstored *xs = req->conn->xs;
 	int ret = 0;
 
-	if (commit) {
+	if (commit && txn->doomed) {
+		ret = -EAGAIN;
+		xs->stats.txn_conflicts++;
+	} else if (commit) {
 		ret = xs_txn_check(txn);
 		if (ret == 0) {
 			ret = xs_txn_apply(txn, req->seq);

@@ -136,6 +136,7 @@ struct xs_conn {
 	bool linked;          /* on xs->conns */
 	bool watches_dirty;   /* ring: its stored watches are stale */
 	bool ring_dirty;      /* ring: store its state this turn */
+	bool restored;        /* ring: reattached after a restart */
 	unsigned int id;      /* for logs */
 	struct xs_domain *domain;
 	struct event *ev_read;
@@ -410,6 +411,7 @@ void xs_store_fini(struct xenstored *xs);
 /* txn.c */
 int xs_txn_start(struct xs_conn *conn, uint32_t *id);
 struct xs_txn *xs_txn_find(struct xs_conn *conn, uint32_t id);
+struct xs_txn *xs_txn_adopt(struct xs_conn *conn, uint32_t id);
 int xs_txn_end(struct xs_req *req, bool commit);
 void xs_txn_free(struct xs_txn *txn);
 int xs_txn_get(struct xs_txn *txn, struct xs_req *req, const char *path,

@@ -357,6 +357,7 @@ static int guest_across_restart(void *arg)
 	struct hg *hg = hg_attach();
 	struct hg_xb *xb;
 	char *v, *path, *token;
+	uint32_t tx;
 	char c;
 	int i;
 
@@ -370,9 +371,26 @@ static int guest_across_restart(void *arg)
 	}
 	free(path);
 	free(token);
+	if (hg_xb_transaction_start(xb, &tx) != 0 ||
+		hg_xb_write(xb, tx, "data/intx", "1", 1) != 0) {
+		return 48;
+	}
 	/* Tell the test, and wait while it kills and restarts the store. */
 	if (write(pfd[1], "R", 1) != 1 || read(pfd[0], &c, 1) != 1) {
 		return 42;
+	}
+	/*
+	 * The transaction was lost with the daemon: it is served on, but its
+	 * commit is refused as a conflict, and a retry succeeds.
+	 */
+	if (hg_xb_write(xb, tx, "data/intx2", "1", 1) != 0 ||
+		hg_xb_transaction_end(xb, tx, true) != -EAGAIN) {
+		return 49;
+	}
+	if (hg_xb_transaction_start(xb, &tx) != 0 ||
+		hg_xb_write(xb, tx, "data/intx", "2", 1) != 0 ||
+		hg_xb_transaction_end(xb, tx, true) != 0) {
+		return 50;
 	}
 	/* The same ring goes on working; acknowledged data is there. */
 	for (i = 0; i < 20; i++) {
@@ -440,6 +458,13 @@ static void test_killed_store_reattaches_rings_and_watches(void **state)
 	snprintf(path, sizeof(path), "/local/domain/%u/data/after19", domid);
 	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
 	free(v);
+	/* Only the retried transaction's write is there. */
+	snprintf(path, sizeof(path), "/local/domain/%u/data/intx", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
+	assert_string_equal(v, "2");
+	free(v);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/intx2", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), -ENOENT);
 	snprintf(path, sizeof(path), "/local/domain/%u/data/later", domid);
 	assert_int_equal(xsc_write(r->dom0, 0, path, "now", 3), 0);
 	assert_int_equal(write(to_guest[1], "g", 1), 1);
