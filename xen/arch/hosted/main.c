@@ -7,6 +7,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,25 +204,33 @@ bad:
 	return -EINVAL;
 }
 
+/* Write dom0's handle whole under a temporary name, then rename it in. */
 static int write_handle_file(const char *path, const uint8_t handle[16])
 {
-	char hex[34];
+	char hex[34], tmp[PATH_MAX];
 	unsigned int i;
-	int fd;
 	ssize_t n;
+	int fd;
 
 	for (i = 0; i < 16; i++) {
 		snprintf(hex + 2 * i, 3, "%02x", handle[i]);
 	}
 	hex[32] = '\n';
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		return -ENAMETOOLONG;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		return -errno;
 	}
 	n = write(fd, hex, 33);
 	close(fd);
-	return n == 33 ? 0 : -EIO;
+	if (n != 33 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return n != 33 ? -EIO : -errno;
+	}
+	return 0;
 }
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
