@@ -15,6 +15,7 @@
  *   stats                     counters: requests per type, connections,
  *                             transactions, conflicts, watch events
  *   check                     database and accounting consistency
+ *   domains [FIRST]           per-domain usage, from domid FIRST on
  *   print STRING              write STRING to the log
  *
  * Output is text, one "key: value" per line, NUL-terminated; privileged
@@ -280,6 +281,59 @@ static int xs_control_stats(
 	return xs_text_reply(req, &t);
 }
 
+/* The longest "next: <domid>\n" line of a domains reply. */
+#define XS_CONTROL_NEXT_LEN sizeof("next: 65535\n")
+
+/**
+ * domains [FIRST]: a line per domain record, in domid order from FIRST,
+ * for dom0 and every domain that is introduced, has a ring, or owns
+ * nodes, watches or transactions:
+ *
+ *   <domid>: nodes=N watches=N transactions=N introduced=yes|no ring=yes|no
+ *
+ * A reply that would not fit in a payload stops early with a last line
+ * "next: <domid>": the caller asks again from there.
+ */
+static int xs_control_domains(
+	struct xs_req *req, const char **argv, unsigned int argc)
+{
+	struct xenstored *xs = req->conn->xs;
+	struct xs_text t = {0};
+	struct xs_domain *dom;
+	uint64_t first = 0;
+	unsigned int id;
+	char line[160];
+	int n;
+
+	if (argc > 2 || (argc == 2 && xs_parse_uint(argv[1], XS_DOMID_LIMIT,
+					      &first) < 0)) {
+		return -EINVAL;
+	}
+	for (id = (unsigned int)first; xs->domain_index && id <= XS_DOMID_LIMIT;
+		id++) {
+		dom = xs->domain_index[id];
+		if (!dom ||
+			(id != 0 && !dom->introduced && !dom->conn &&
+				dom->node_count == 0 && dom->watch_count == 0 &&
+				dom->txn_count == 0)) {
+			continue;
+		}
+		n = snprintf(line, sizeof(line),
+			"%u: nodes=%lld watches=%u transactions=%u "
+			"introduced=%s ring=%s\n",
+			id, (long long)dom->node_count, dom->watch_count,
+			dom->txn_count, dom->introduced ? "yes" : "no",
+			dom->conn ? "yes" : "no");
+		if (t.len + (size_t)n + XS_CONTROL_NEXT_LEN >
+			XENSTORE_PAYLOAD_MAX) {
+			xs_text_add(&t, "next: %u\n", id);
+			break;
+		}
+		xs_text_add(&t, "%s", line);
+	}
+	return xs_text_reply(req, &t);
+}
+
 /** check: SQLite's quick_check, then node counts against the database. */
 static int xs_control_check(
 	struct xs_req *req, const char **argv, unsigned int argc)
@@ -326,6 +380,7 @@ static const struct xs_control_cmd {
 	int (*fn)(struct xs_req *req, const char **argv, unsigned int argc);
 } xs_control_cmds[] = {
 	{"check", "", xs_control_check},
+	{"domains", "[FIRST]", xs_control_domains},
 	{"help", "", xs_control_help},
 	{"log", "[on|off|LEVEL|+LEVEL|-LEVEL]", xs_control_log},
 	{"memreport", "", xs_control_memreport},

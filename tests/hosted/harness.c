@@ -138,7 +138,12 @@ struct xht_daemon *xht_start(const char *const *extra)
 	snprintf(handle_file, sizeof(handle_file), "%s.dom0", d->sock);
 	deadline = now_ms() + 10000;
 	while (now_ms() < deadline) {
-		if (stat(d->sock, &st) == 0 && stat(handle_file, &st) == 0) {
+		/*
+		 * The whole handle: xen-hosted fills the file after creating
+		 * it, and xenif_open() refuses a short one.
+		 */
+		if (stat(d->sock, &st) == 0 && stat(handle_file, &st) == 0 &&
+			st.st_size >= 33) {
 			setenv("XEN_HOSTED_SOCKET", d->sock, 1);
 			return d;
 		}

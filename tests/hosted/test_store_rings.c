@@ -5,11 +5,11 @@
  * docs/misc/xenstore-ring.txt): INTRODUCE maps the ring and binds the
  * channel; guests use the ring through libs/hguest's xenbus client; dom0
  * uses the Unix socket. Covered: every basic operation from a guest,
- * watches across domains, permissions between domains, @introduceDomain
- * and @releaseDomain, a dead guest's nodes removed, a hostile guest's
- * ring indices stopping only that guest (error field), ring
- * reconnection, and a SIGKILLed xenstored reattaching the rings and
- * watches of running guests.
+ * @introduceDomain and @releaseDomain, a dead guest's nodes removed, a
+ * hostile guest's ring indices stopping only that guest (error field),
+ * and a SIGKILLed xenstored reattaching the rings and watches of running
+ * guests. Watches and permissions between domains, more hostile guests,
+ * reconnection, quotas and restarts under load: test_store_guests.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -27,109 +27,14 @@
 /* clang-format on */
 
 #include "../xenstored/harness.h"
-#include "fixture.h"
 #include "hguest.h"
 #include "hvm/params.h"
 #include "sched.h"
+#include "store_fixture.h"
 #include "xenbus.h"
 #include "xs_client.h"
 
-#define WAIT_MS 10000
-#define STORE_PFN 1
-
-struct rings {
-	struct xhf *f;
-	struct xst_daemon *xs;
-	struct xsc *dom0;
-};
-
-static void start_store(struct rings *r)
-{
-	xst_daemon_start_args(
-		r->xs, "--xen", "hosted", "--log-level", "info", NULL);
-	assert_int_equal(xsc_open(r->xs->sock, &r->dom0), 0);
-}
-
-static int setup(void **state)
-{
-	struct rings *r = calloc(1, sizeof(*r));
-
-	assert_non_null(r);
-	xhf_start((void **)&r->f, NULL);
-	r->xs = xst_daemon_new();
-	r->xs->drop_privileges = false; /* it needs dom0's handle file */
-	start_store(r);
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct rings *r = *state;
-	bool alive = xst_daemon_is_running(r->xs);
-	char *log;
-
-	xsc_close(r->dom0);
-	if (!alive || getenv("XHT_VERBOSE")) {
-		log = xst_daemon_log(r->xs);
-		fprintf(stderr, "---- xenstored log ----\n%s\n", log);
-		free(log);
-	}
-	xst_daemon_stop(r->xs);
-	xst_daemon_free(r->xs);
-	xhf_teardown((void **)&r->f);
-	free(r);
-	assert_true(alive);
-	return 0;
-}
-
-/**
- * What a toolstack does: a domain with a store ring (frame STORE_PFN) and
- * channel, its home /local/domain/<id> owned by it, then INTRODUCE.
- */
-static uint32_t make_guest(struct rings *r, uint8_t handle[16])
-{
-	struct xenif_domain_config cfg = {.max_pages = 64};
-	char path[64], msg[64];
-	uint32_t domid, rtype;
-	const char *perms[2];
-	char own[16], *reply;
-	size_t rlen;
-	int port;
-
-	assert_int_equal(xenif_domain_create(r->f->xi, &cfg, &domid), 0);
-	memcpy(handle, cfg.handle, 16);
-	port = xenif_evtchn_alloc_unbound(r->f->xi, domid, 0);
-	assert_true(port > 0);
-	assert_int_equal(xenif_hvm_param_set(r->f->xi, domid,
-				 HVM_PARAM_STORE_PFN, STORE_PFN),
-		0);
-	assert_int_equal(xenif_hvm_param_set(r->f->xi, domid,
-				 HVM_PARAM_STORE_EVTCHN, (uint64_t)port),
-		0);
-	snprintf(path, sizeof(path), "/local/domain/%u", domid);
-	assert_int_equal(xsc_mkdir(r->dom0, 0, path), 0);
-	snprintf(own, sizeof(own), "n%u", domid);
-	perms[0] = own;
-	assert_int_equal(xsc_set_perms(r->dom0, 0, path, perms, 1), 0);
-	rlen = (size_t)snprintf(msg, sizeof(msg), "%u%c%d%c%d%c", domid, 0,
-		STORE_PFN, 0, port, 0);
-	assert_int_equal(xsc_request(r->dom0, XS_INTRODUCE, 0, msg, rlen,
-				 &rtype, &reply, &rlen),
-		0);
-	if (rtype != XS_INTRODUCE) {
-		fail_msg("INTRODUCE: %s", reply);
-	}
-	free(reply);
-	return domid;
-}
-
-static int expect_byte(int fd, char want)
-{
-	char c;
-
-	return read(fd, &c, 1) == 1 && c == want ? 0 : -1;
-}
+#define WAIT_MS XSF_WAIT_MS
 
 /* ---- a guest doing every basic operation over its ring ------------------ */
 
@@ -198,9 +103,9 @@ static int guest_basic(void *arg)
 
 static void test_guest_does_every_operation_over_its_ring(void **state)
 {
-	struct rings *r = *state;
+	struct xsf *r = *state;
 	uint8_t h[16];
-	uint32_t domid = make_guest(r, h);
+	uint32_t domid = xsf_make_guest(r, h);
 	char path[64], *v;
 	size_t len;
 	int pfd[2];
@@ -209,7 +114,7 @@ static void test_guest_does_every_operation_over_its_ring(void **state)
 	assert_int_equal(pipe(pfd), 0);
 	g = xht_spawn_guest(r->f->d, domid, h, guest_basic, pfd);
 	assert_int_equal(xenif_domain_unpause(r->f->xi, domid), 0);
-	assert_int_equal(expect_byte(pfd[0], 'W'), 0);
+	assert_int_equal(xsf_expect_byte(pfd[0], 'W'), 0);
 	/* dom0 sees what the guest wrote, and fires its watch. */
 	snprintf(path, sizeof(path), "/local/domain/%u/data/t", domid);
 	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
@@ -241,7 +146,7 @@ static int guest_writes_and_dies(void *arg)
 
 static void test_dead_guest_is_released_and_its_nodes_removed(void **state)
 {
-	struct rings *r = *state;
+	struct xsf *r = *state;
 	char path[64], *v, *wpath, *token;
 	uint8_t h[16];
 	uint32_t domid, rtype;
@@ -257,7 +162,7 @@ static void test_dead_guest_is_released_and_its_nodes_removed(void **state)
 	assert_int_equal(xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
 	free(wpath);
 	free(token);
-	domid = make_guest(r, h);
+	domid = xsf_make_guest(r, h);
 	assert_int_equal(xsc_read_watch(r->dom0, WAIT_MS, &wpath, &token), 0);
 	assert_string_equal(wpath, "@introduceDomain");
 	free(wpath);
@@ -323,9 +228,9 @@ static int guest_bad_indices(void *arg)
 
 static void test_bad_ring_indices_stop_only_that_guest(void **state)
 {
-	struct rings *r = *state;
+	struct xsf *r = *state;
 	uint8_t h[16], h2[16];
-	uint32_t bad = make_guest(r, h), good;
+	uint32_t bad = xsf_make_guest(r, h), good;
 	int pfd[2];
 	pid_t g;
 
@@ -333,11 +238,11 @@ static void test_bad_ring_indices_stop_only_that_guest(void **state)
 	assert_int_equal(xenif_domain_unpause(r->f->xi, bad), 0);
 	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
 	/* Another guest is served as before. */
-	good = make_guest(r, h2);
+	good = xsf_make_guest(r, h2);
 	assert_int_equal(pipe(pfd), 0);
 	g = xht_spawn_guest(r->f->d, good, h2, guest_basic, pfd);
 	assert_int_equal(xenif_domain_unpause(r->f->xi, good), 0);
-	assert_int_equal(expect_byte(pfd[0], 'W'), 0);
+	assert_int_equal(xsf_expect_byte(pfd[0], 'W'), 0);
 	{
 		char path[64];
 
@@ -434,10 +339,10 @@ static int guest_across_restart(void *arg)
 
 static void test_killed_store_reattaches_rings_and_watches(void **state)
 {
-	struct rings *r = *state;
+	struct xsf *r = *state;
 	int to_test[2], to_guest[2], io[2];
 	uint8_t h[16];
-	uint32_t domid = make_guest(r, h);
+	uint32_t domid = xsf_make_guest(r, h);
 	char path[64], *v;
 	size_t len;
 	pid_t g;
@@ -448,13 +353,11 @@ static void test_killed_store_reattaches_rings_and_watches(void **state)
 	io[1] = to_test[1];
 	g = xht_spawn_guest(r->f->d, domid, h, guest_across_restart, io);
 	assert_int_equal(xenif_domain_unpause(r->f->xi, domid), 0);
-	assert_int_equal(expect_byte(to_test[0], 'R'), 0);
-	xsc_close(r->dom0);
-	r->dom0 = NULL;
-	xst_daemon_kill(r->xs);
-	start_store(r);
+	assert_int_equal(xsf_expect_byte(to_test[0], 'R'), 0);
+	xsf_kill_store(r);
+	xsf_start_store(r);
 	assert_int_equal(write(to_guest[1], "g", 1), 1);
-	assert_int_equal(expect_byte(to_test[0], 'A'), 0);
+	assert_int_equal(xsf_expect_byte(to_test[0], 'A'), 0);
 	snprintf(path, sizeof(path), "/local/domain/%u/data/after19", domid);
 	assert_int_equal(xsc_read(r->dom0, 0, path, &v, &len), 0);
 	free(v);
@@ -479,17 +382,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_guest_does_every_operation_over_its_ring, setup,
-			teardown),
+			test_guest_does_every_operation_over_its_ring,
+			xsf_setup, xsf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_dead_guest_is_released_and_its_nodes_removed,
-			setup, teardown),
+			xsf_setup, xsf_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_bad_ring_indices_stop_only_that_guest, setup,
-			teardown),
+			test_bad_ring_indices_stop_only_that_guest, xsf_setup,
+			xsf_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_killed_store_reattaches_rings_and_watches, setup,
-			teardown),
+			test_killed_store_reattaches_rings_and_watches,
+			xsf_setup, xsf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
