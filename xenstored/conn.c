@@ -55,6 +55,7 @@ void xs_conn_close(struct xs_conn *conn)
 		return;
 	}
 	conn->closing = true;
+	conn->xs->conns_closing++;
 	if (conn->ev_read) {
 		event_del(conn->ev_read);
 		event_del(conn->ev_write);

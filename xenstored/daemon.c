@@ -268,6 +268,10 @@ void xs_turn_end(struct xenstored *xs)
 	}
 	xs->turn_first_write = 0;
 	xs_ring_turn_publish(xs);
+	if (xs->conns_closing == 0) {
+		return; /* no walk over thousands of connections per turn */
+	}
+	xs->conns_closing = 0;
 	for (conn = TAILQ_FIRST(&xs->conns); conn; conn = next) {
 		next = TAILQ_NEXT(conn, link);
 		if (conn->closing) {

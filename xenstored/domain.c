@@ -168,13 +168,19 @@ int xs_domain_release(struct xenstored *xs, struct xs_domain *dom)
 }
 
 struct xs_dead_scan {
-	unsigned int domid;
-	char **owned; /* nodes the domain owns */
+	const uint8_t *dead; /* bit per domid (XS_DOMID_LIMIT + 1): dead */
+	char **owned;        /* nodes a dead domain owns */
 	unsigned int nowned;
-	char **granted; /* other nodes naming it in a permission */
+	char **granted; /* other nodes naming one in a permission */
 	unsigned int ngranted;
 	int err;
 };
+
+static bool xs_dead_is(const struct xs_dead_scan *s, unsigned int domid)
+{
+	return domid <= XS_DOMID_LIMIT &&
+	       (s->dead[domid / 8] & (1u << (domid % 8)));
+}
 
 static int xs_dead_add(char ***list, unsigned int *n, const char *path)
 {
@@ -201,11 +207,11 @@ static int xs_dead_scan_node(const char *path, const struct xs_perm *perms,
 	if (count == 0 || xs_path_is_special(path)) {
 		return 0;
 	}
-	if (perms[0].id == s->domid) {
+	if (xs_dead_is(s, perms[0].id)) {
 		return xs_dead_add(&s->owned, &s->nowned, path);
 	}
 	for (i = 1; i < count; i++) {
-		if (perms[i].id == s->domid) {
+		if (xs_dead_is(s, perms[i].id)) {
 			return xs_dead_add(&s->granted, &s->ngranted, path);
 		}
 	}
@@ -217,9 +223,9 @@ static int xs_dead_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/** Drop domid's permission entries from the node at path. */
+/** Drop the dead domains' permission entries from the node at path. */
 static int xs_dead_strip_perms(
-	struct xs_req *req, const char *path, unsigned int domid)
+	struct xs_req *req, const char *path, const struct xs_dead_scan *s)
 {
 	struct xs_node *node;
 	struct xs_perm *perms;
@@ -237,7 +243,7 @@ static int xs_dead_strip_perms(
 	}
 	perms[n++] = node->perms[0];
 	for (i = 1; i < node->perm_count; i++) {
-		if (node->perms[i].id != domid) {
+		if (!xs_dead_is(s, node->perms[i].id)) {
 			perms[n++] = node->perms[i];
 		}
 	}
@@ -248,13 +254,16 @@ static int xs_dead_strip_perms(
 }
 
 /**
- * The nodes of a dead domain (docs/misc/xenstore.txt): those it owns go
- * with their children; entries naming it in other nodes' permissions are
- * removed, so a later domain with the same id inherits nothing.
+ * The nodes of dead domains (docs/misc/xenstore.txt): those they own go
+ * with their children; entries naming them in other nodes' permissions are
+ * removed, so a later domain with the same id inherits nothing. One scan
+ * of the tree serves every domain that died at once (n of them, the first
+ * being domid), not one scan each.
  */
-static void xs_domain_remove_nodes(struct xenstored *xs, unsigned int domid)
+static void xs_domain_remove_nodes(struct xenstored *xs, const uint8_t *dead,
+	unsigned int n, unsigned int domid)
 {
-	struct xs_dead_scan scan = {.domid = domid};
+	struct xs_dead_scan scan = {.dead = dead};
 	const char *last = NULL;
 	struct xs_conn internal;
 	struct xs_req req;
@@ -291,13 +300,21 @@ static void xs_domain_remove_nodes(struct xenstored *xs, unsigned int domid)
 			}
 		}
 		for (i = 0; ret == 0 && i < scan.ngranted; i++) {
-			ret = xs_dead_strip_perms(&req, scan.granted[i], domid);
+			ret = xs_dead_strip_perms(&req, scan.granted[i], &scan);
 		}
 		xs_db_req_end(xs->db, ret == 0);
-		log_info("dom%u: %u owned nodes removed, %u permissions "
-			 "dropped%s",
-			domid, scan.nowned, scan.ngranted,
-			ret == 0 ? "" : " (failed)");
+		if (n == 1) {
+			log_info(
+				"dom%u: %u owned nodes removed, %u permissions "
+				"dropped%s",
+				domid, scan.nowned, scan.ngranted,
+				ret == 0 ? "" : " (failed)");
+		} else {
+			log_info("%u dead domains: %u owned nodes removed, %u "
+				 "permissions dropped%s",
+				n, scan.nowned, scan.ngranted,
+				ret == 0 ? "" : " (failed)");
+		}
 	}
 	for (i = 0; i < scan.nowned; i++) {
 		free(scan.owned[i]);
@@ -309,11 +326,36 @@ static void xs_domain_remove_nodes(struct xenstored *xs, unsigned int domid)
 	free(scan.granted);
 }
 
+/**
+ * The hypervisor says doms[0 .. n - 1] are dead: release them and clean up
+ * after them.
+ */
+void xs_domains_gone(
+	struct xenstored *xs, struct xs_domain *const *doms, unsigned int n)
+{
+	uint8_t *dead;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		xs_domain_release(xs, doms[i]);
+	}
+	if (n == 0 || xs->cfg.keep_dead_nodes) {
+		return;
+	}
+	dead = calloc(XS_DOMID_LIMIT / 8 + 1, 1);
+	if (!dead) {
+		log_warn("no memory to remove the nodes of %u dead domains", n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		dead[doms[i]->domid / 8] |= 1u << (doms[i]->domid % 8);
+	}
+	xs_domain_remove_nodes(xs, dead, n, doms[0]->domid);
+	free(dead);
+}
+
 /** The hypervisor says dom is dead: release it and clean up after it. */
 void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom)
 {
-	xs_domain_release(xs, dom);
-	if (!xs->cfg.keep_dead_nodes) {
-		xs_domain_remove_nodes(xs, dom->domid);
-	}
+	xs_domains_gone(xs, &dom, 1);
 }

@@ -52,7 +52,11 @@ struct xs_ring {
 	uint32_t req_cons_old; /* req_cons published at the turn's start */
 	bool pulled;           /* input taken this turn */
 	bool errored;          /* stopped: error field set */
+	struct xs_conn *conn;
+	bool touched; /* on xs_hyp.touched */
+	TAILQ_ENTRY(xs_ring) touched_link;
 };
+TAILQ_HEAD(xs_ring_list, xs_ring);
 
 struct xs_hyp {
 	struct xenif *xi;
@@ -61,6 +65,12 @@ struct xs_hyp {
 	int virq_port;
 	struct xs_conn **by_port; /* local port -> ring connection */
 	unsigned int by_port_len;
+	/*
+	 * Rings that may have state to store or input to publish at the end
+	 * of the turn (pulled, watches_dirty, ring_dirty): the turn's end
+	 * looks at these only, not at every connection.
+	 */
+	struct xs_ring_list touched;
 };
 
 static void xs_ring_event_cb(evutil_socket_t fd, short what, void *arg);
@@ -96,6 +106,17 @@ static int xs_ring_set_port(struct xs_hyp *h, uint32_t port, struct xs_conn *c)
 	}
 	h->by_port[port] = c;
 	return 0;
+}
+
+/** Have the turn's end look at conn's ring (see xs_hyp.touched). */
+static void xs_ring_touch(struct xs_conn *conn)
+{
+	struct xs_ring *r = conn->ring;
+
+	if (!r->touched && conn->xs->hyp) {
+		r->touched = true;
+		TAILQ_INSERT_TAIL(&conn->xs->hyp->touched, r, touched_link);
+	}
 }
 
 static void xs_ring_notify(struct xenstored *xs, struct xs_ring *r)
@@ -138,6 +159,7 @@ int xs_ring_init(struct xenstored *xs)
 		return -ENOMEM;
 	}
 	h->virq_port = -1;
+	TAILQ_INIT(&h->touched);
 	h->xi = xenif_open(which, NULL);
 	if (h->xi) {
 		h->xe = xenif_evtchn_open(h->xi);
@@ -209,6 +231,9 @@ void xs_ring_conn_free(struct xs_conn *conn)
 		return;
 	}
 	if (xs->hyp) {
+		if (r->touched) {
+			TAILQ_REMOVE(&xs->hyp->touched, r, touched_link);
+		}
 		if (r->local_port < xs->hyp->by_port_len &&
 			xs->hyp->by_port[r->local_port] == conn) {
 			xs->hyp->by_port[r->local_port] = NULL;
@@ -264,6 +289,8 @@ static int xs_ring_conn_new(struct xenstored *xs, unsigned int domid,
 	}
 	r->dom = conn->domain;
 	r->dom->conn = conn;
+	r->conn = conn;
+	xs_ring_touch(conn); /* INTRODUCE's ring_dirty, a restart's state */
 	r->rd = __atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE);
 	r->req_cons_old = r->rd;
 	/* Features first, before any data moves (xenstore-ring.txt). */
@@ -317,6 +344,8 @@ static int xs_ring_open_dom0(struct xenstored *xs)
 	}
 	log_info("dom0: ring of the kernel's xenbus connected (port %u)",
 		(unsigned int)port);
+	/* As Xen's daemon: the kernel waits for an event to probe xenbus. */
+	xs_ring_notify(xs, conn->ring);
 	xs_conn_queue_work(conn);
 	return 0;
 }
@@ -361,6 +390,7 @@ void xs_ring_error(struct xs_conn *conn, uint32_t err)
 	r->errored = true;
 	__atomic_store_n(&r->intf->error, err, __ATOMIC_SEQ_CST);
 	xs_conn_reset(conn);
+	xs_ring_touch(conn);
 	xs_ring_notify(conn->xs, r);
 }
 
@@ -371,6 +401,8 @@ void xs_ring_pull(struct xs_conn *conn)
 	struct xenstore_domain_interface *intf = r->intf;
 	uint32_t prod, avail, off, chunk;
 
+	/* Every request of a ring connection comes through here first. */
+	xs_ring_touch(conn);
 	if (r->errored || conn->closing) {
 		return;
 	}
@@ -452,6 +484,15 @@ static void xs_ring_publish(struct xs_conn *conn)
 	}
 	r->req_cons_old = r->rd;
 	r->pulled = false;
+	/*
+	 * The frontend signals new requests only when it finds the ring
+	 * empty (Linux: "if (prod <= intf->req_cons) notify"): what it wrote
+	 * while req_cons lagged behind is ours to find.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->intf->req_prod, __ATOMIC_ACQUIRE) != r->rd) {
+		xs_conn_queue_work(conn);
+	}
 }
 
 /** The ring asked for a reconnection: reset it (xenstore-ring.txt). */
@@ -462,6 +503,7 @@ static void xs_ring_reconnect(struct xs_conn *conn)
 
 	log_info("dom%u: ring reconnection", conn->domain->domid);
 	xs_conn_reset(conn);
+	xs_ring_touch(conn);
 	intf->req_cons = 0;
 	intf->req_prod = 0;
 	intf->rsp_cons = 0;
@@ -471,6 +513,7 @@ static void xs_ring_reconnect(struct xs_conn *conn)
 	r->req_cons_old = 0;
 	r->pulled = false;
 	r->errored = false;
+	conn->restored = false;  /* no transaction of before is taken on */
 	conn->ring_dirty = true; /* forget the stored state */
 	__atomic_store_n(
 		&intf->connection, XENSTORE_CONNECTED, __ATOMIC_SEQ_CST);
@@ -500,29 +543,79 @@ static void xs_ring_kick(struct xs_conn *conn)
 /* ---- dead domains ---------------------------------------------------------
  */
 
+#define XS_DOMINFO_BATCH 256
+
+/** An introduced domain the hypervisor lists (or not: info NULL). */
+static void xs_ring_check_one(struct xenstored *xs, unsigned int domid,
+	const struct xenif_dominfo *info, struct xs_domain **gone,
+	unsigned int *ngone)
+{
+	struct xs_domain *dom = xs_domain_get(xs, domid, false);
+
+	if (!dom || !dom->introduced || domid == 0) {
+		return;
+	}
+	if (!info || info->dying) {
+		log_info("dom%u: gone", domid);
+		gone[(*ngone)++] = dom;
+		return;
+	}
+	if (info->shutdown && !dom->shutdown_reported) {
+		dom->shutdown_reported = true;
+		xs_watch_fire_special(
+			xs, "@releaseDomain", domid, ++xs->req_seq);
+	}
+}
+
+/**
+ * VIRQ_DOM_EXC: look at every introduced domain. One sweep of the
+ * hypervisor's domain list (XS_DOMINFO_BATCH records per call, in domid
+ * order) rather than a call per domain; the domains that died are
+ * cleaned up together (one scan of the tree for all of them).
+ */
 static void xs_ring_check_domains(struct xenstored *xs)
 {
-	struct xenif_dominfo info;
-	struct xs_domain *dom, *next;
-	int ret;
+	struct xenif_dominfo *info;
+	struct xs_domain **gone;
+	unsigned int domid = 1, ngone = 0, d;
+	int n, i;
 
-	for (dom = LIST_FIRST(&xs->domains); dom; dom = next) {
-		next = LIST_NEXT(dom, link);
-		if (!dom->introduced || dom->domid == 0) {
-			continue;
+	info = calloc(XS_DOMINFO_BATCH, sizeof(*info));
+	gone = calloc(XS_DOMID_MAX + 1, sizeof(*gone));
+	if (!info || !gone) {
+		log_warn("no memory to look at the domains");
+		free(info);
+		free(gone);
+		return;
+	}
+	for (;;) {
+		n = xenif_domain_getinfo(
+			xs->hyp->xi, domid, XS_DOMINFO_BATCH, info);
+		if (n < 0) {
+			log_warn("domain list: %s", strerror(-n));
+			break;
 		}
-		ret = xenif_domain_info(xs->hyp->xi, dom->domid, &info);
-		if (ret == -ESRCH || (ret == 0 && info.dying)) {
-			log_info("dom%u: gone", dom->domid);
-			xs_domain_gone(xs, dom);
-			continue;
+		for (i = 0; i < n && info[i].domid <= XS_DOMID_MAX; i++) {
+			/* Not listed: gone. */
+			for (d = domid; d < info[i].domid; d++) {
+				xs_ring_check_one(xs, d, NULL, gone, &ngone);
+			}
+			if (info[i].domid >= domid) {
+				xs_ring_check_one(xs, info[i].domid, &info[i],
+					gone, &ngone);
+				domid = info[i].domid + 1;
+			}
 		}
-		if (ret == 0 && info.shutdown && !dom->shutdown_reported) {
-			dom->shutdown_reported = true;
-			xs_watch_fire_special(xs, "@releaseDomain", dom->domid,
-				++xs->req_seq);
+		if (n < XS_DOMINFO_BATCH || i < n) {
+			for (d = domid; d <= XS_DOMID_MAX; d++) {
+				xs_ring_check_one(xs, d, NULL, gone, &ngone);
+			}
+			break;
 		}
 	}
+	xs_domains_gone(xs, gone, ngone);
+	free(info);
+	free(gone);
 }
 
 static void xs_ring_event_cb(evutil_socket_t fd, short what, void *arg)
@@ -632,14 +725,17 @@ static int xs_ring_store_watches(struct xs_conn *conn)
 void xs_ring_turn_persist(struct xenstored *xs)
 {
 	struct xs_conn *conn;
-	bool batch = xs_db_in_batch(xs->db);
+	struct xs_ring *r;
+	bool batch;
 	int ret = 0;
 
 	if (!xs->hyp) {
 		return;
 	}
-	TAILQ_FOREACH(conn, &xs->conns, link) {
-		if (!conn->ring || conn->closing) {
+	batch = xs_db_in_batch(xs->db);
+	TAILQ_FOREACH(r, &xs->hyp->touched, touched_link) {
+		conn = r->conn;
+		if (conn->closing) {
 			continue;
 		}
 		if (conn->watches_dirty) {
@@ -665,14 +761,24 @@ void xs_ring_turn_persist(struct xenstored *xs)
 /** After the turn's flush: publish the input taken. */
 void xs_ring_turn_publish(struct xenstored *xs)
 {
+	struct xs_ring *r, *next;
 	struct xs_conn *conn;
 
 	if (!xs->hyp) {
 		return;
 	}
-	TAILQ_FOREACH(conn, &xs->conns, link) {
-		if (conn->ring && !conn->closing && conn->ring->pulled) {
+	for (r = TAILQ_FIRST(&xs->hyp->touched); r; r = next) {
+		next = TAILQ_NEXT(r, touched_link);
+		conn = r->conn;
+		if (!conn->closing && r->pulled) {
 			xs_ring_publish(conn);
+		}
+		/* Kept while something is left for a later turn (the state
+		 * of a stopped ring is not stored: its reconnection is). */
+		if (!r->pulled && !conn->watches_dirty &&
+			(!conn->ring_dirty || r->errored)) {
+			TAILQ_REMOVE(&xs->hyp->touched, r, touched_link);
+			r->touched = false;
 		}
 	}
 }

@@ -222,6 +222,7 @@ struct xenstored {
 	struct xs_domain **domain_index; /* by domid, XS_DOMID_LIMIT + 1 */
 	struct xs_stats stats;
 	unsigned int conn_count;
+	unsigned int conns_closing; /* closed since the last turn's end */
 	unsigned int watch_total;
 	unsigned int txn_total;
 };
@@ -470,6 +471,8 @@ int xs_ring_restore(struct xenstored *xs);
 /* domain.c: a domain that died (VIRQ_DOM_EXC) or was released */
 int xs_domain_release(struct xenstored *xs, struct xs_domain *dom);
 void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom);
+void xs_domains_gone(
+	struct xenstored *xs, struct xs_domain *const *doms, unsigned int n);
 
 /* control.c */
 int xs_control(struct xs_req *req);

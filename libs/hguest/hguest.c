@@ -4,8 +4,10 @@
  *
  * The socket carries one request at a time: a hypercall is sent and the
  * call waits for the reply with its seq; XH_EVENT kicks that arrive
- * meanwhile are remembered. Every packet read is checked before use, and
- * descriptors that arrive where none are expected are closed.
+ * meanwhile are remembered for the domain they name. Several domains may
+ * share one socket (hg_attach_more): struct hg_sock holds what they share,
+ * each struct hg one domain's state. Every packet read is checked before
+ * use, and descriptors that arrive where none are expected are closed.
  */
 #include "hguest.h"
 
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -43,10 +46,24 @@
 #define PKT_EVENT 1
 #define PKT_REPLY 2
 
-struct hg {
+TAILQ_HEAD(hg_list, hg);
+
+/* The connection, shared by the domains attached over it. */
+struct hg_sock {
 	int fd;
 	bool broken; /* protocol error or lost connection */
 	uint32_t seq;
+	unsigned int refs;     /* struct hg using it */
+	struct hg *first;      /* the XH_ATTACH domain, while open */
+	struct hg **by_domid;  /* with several domains: DOMID_FIRST_RESERVED */
+	struct hg_list kicked; /* domains with a kick not yet taken */
+	uint8_t rx[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
+};
+
+struct hg {
+	struct hg_sock *sock;
+	bool more; /* attached with XH_ATTACH_MORE: requests name it */
+	bool gone; /* XH_PORT_GONE: destroyed, no longer attached */
 	unsigned int domid;
 	struct xh_attach_reply info;
 	uint8_t *mem; /* the whole memfd */
@@ -54,7 +71,8 @@ struct hg {
 	struct shared_info *shinfo;
 	struct grant_entry_v1 *gnt;
 	unsigned int nr_grefs;
-	bool kicked; /* an XH_EVENT came and was not waited */
+	bool kicked; /* an XH_EVENT came and was not waited (on sock->kicked) */
+	TAILQ_ENTRY(hg) kick_link;
 	struct hg_evt evt;
 	xen_ulong_t aside[HG_NR_WORDS]; /* ports found by hg_wait_port */
 	size_t pl_len;                  /* payload being built */
@@ -67,8 +85,8 @@ struct hg {
 	uint64_t next_gfn;          /* page allocator */
 	bool skip_known;
 	uint64_t skip[2]; /* store and console frames */
+	/* Last: its pages are touched only as far as payloads go. */
 	uint8_t payload[XH_MAX_PAYLOAD];
-	uint8_t rx[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -108,8 +126,43 @@ static int ms_left(uint64_t deadline)
 
 static int fail(struct hg *hg, int err)
 {
-	hg->broken = true;
+	hg->sock->broken = true;
 	return err;
+}
+
+/** Note a kick for hg (queued for hg_wait_any). */
+static void set_kick(struct hg *hg)
+{
+	if (!hg->kicked) {
+		hg->kicked = true;
+		TAILQ_INSERT_TAIL(&hg->sock->kicked, hg, kick_link);
+	}
+}
+
+/** Take hg's kick: true if it had one. */
+static bool take_kick(struct hg *hg)
+{
+	if (!hg->kicked) {
+		return false;
+	}
+	hg->kicked = false;
+	TAILQ_REMOVE(&hg->sock->kicked, hg, kick_link);
+	return true;
+}
+
+/** The domain domid of the connection; NULL if it is not ours (now). */
+static struct hg *sock_domain(struct hg_sock *so, uint64_t domid)
+{
+	if (domid >= DOMID_FIRST_RESERVED) {
+		return NULL;
+	}
+	if (so->by_domid != NULL) {
+		return so->by_domid[domid];
+	}
+	if (so->first != NULL && so->first->domid == domid) {
+		return so->first;
+	}
+	return NULL;
 }
 
 static void close_fds(int *fds, unsigned int n)
@@ -147,7 +200,7 @@ static int send_msg(
 	mh.msg_iov = iov;
 	mh.msg_iovlen = len > 0 ? 2 : 1;
 	do {
-		n = sendmsg(hg->fd, &mh, MSG_NOSIGNAL);
+		n = sendmsg(hg->sock->fd, &mh, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		return fail(hg, errno == EPIPE ? -ECONNRESET : -errno);
@@ -191,7 +244,7 @@ static bool collect_fds(struct msghdr *mh, int *fds, unsigned int *nfds)
 
 /**
  * Receive one packet within timeout_ms (-1: forever) and check its frame.
- * 1 with *m, the payload in hg->rx and the descriptors in fds[]; 0 on
+ * 1 with *m, the payload in sock->rx and the descriptors in fds[]; 0 on
  * timeout; -errno (the connection is then broken).
  */
 static int recv_packet(struct hg *hg, int timeout_ms, struct xh_msg *m,
@@ -211,7 +264,7 @@ static int recv_packet(struct hg *hg, int timeout_ms, struct xh_msg *m,
 
 	*nfds = 0;
 	for (;;) {
-		pfd.fd = hg->fd;
+		pfd.fd = hg->sock->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		rc = poll(&pfd, 1, ms_left(deadline));
@@ -225,13 +278,13 @@ static int recv_packet(struct hg *hg, int timeout_ms, struct xh_msg *m,
 			return 0;
 		}
 		memset(&mh, 0, sizeof(mh));
-		iov.iov_base = hg->rx;
-		iov.iov_len = sizeof(hg->rx);
+		iov.iov_base = hg->sock->rx;
+		iov.iov_len = sizeof(hg->sock->rx);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		mh.msg_control = cbuf.buf;
 		mh.msg_controllen = sizeof(cbuf.buf);
-		n = recvmsg(hg->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		n = recvmsg(hg->sock->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			continue;
 		}
@@ -250,7 +303,7 @@ static int recv_packet(struct hg *hg, int timeout_ms, struct xh_msg *m,
 		*nfds = 0;
 		return fail(hg, -EPROTO);
 	}
-	memcpy(m, hg->rx, sizeof(*m));
+	memcpy(m, hg->sock->rx, sizeof(*m));
 	if (m->magic != XH_MAGIC || m->len > XH_MAX_PAYLOAD ||
 		m->len != (size_t)n - sizeof(*m) || m->nfds != *nfds) {
 		close_fds(fds, *nfds);
@@ -261,16 +314,18 @@ static int recv_packet(struct hg *hg, int timeout_ms, struct xh_msg *m,
 }
 
 /**
- * Read one packet: PKT_EVENT (a kick, remembered in hg->kicked),
- * PKT_REPLY (its descriptors in hg->rfds), PKT_TIMEOUT, or -errno.
+ * Read one packet: PKT_EVENT (a kick, remembered for the domain it names,
+ * or that domain's departure), PKT_REPLY (its descriptors in hg->rfds: hg
+ * is the domain waiting for it), PKT_TIMEOUT, or -errno.
  */
 static int next_packet(struct hg *hg, int timeout_ms, struct xh_msg *m)
 {
 	int fds[XH_MAX_FDS];
 	unsigned int nfds;
+	struct hg *to;
 	int rc;
 
-	if (hg->broken) {
+	if (hg->sock->broken) {
 		return -EIO;
 	}
 	rc = recv_packet(hg, timeout_ms, m, fds, &nfds);
@@ -279,11 +334,21 @@ static int next_packet(struct hg *hg, int timeout_ms, struct xh_msg *m)
 	}
 	switch (m->type) {
 	case XH_EVENT:
-		if (m->len != 0 || nfds != 0 || m->args[0] != XH_PORT_UPCALL) {
+		if (m->len != 0 || nfds != 0 ||
+			(m->args[0] != XH_PORT_UPCALL &&
+				m->args[0] != XH_PORT_GONE) ||
+			m->args[1] >= DOMID_FIRST_RESERVED) {
 			close_fds(fds, nfds);
 			return fail(hg, -EPROTO);
 		}
-		hg->kicked = true;
+		/* None: a domain closed here; its events are no one's. */
+		to = sock_domain(hg->sock, m->args[1]);
+		if (to != NULL) {
+			if (m->args[0] == XH_PORT_GONE) {
+				to->gone = true;
+			}
+			set_kick(to);
+		}
 		return PKT_EVENT;
 	case XH_REPLY:
 		drop_reply_fds(hg);
@@ -416,8 +481,8 @@ static int do_attach(
 
 	memset(&m, 0, sizeof(m));
 	m.magic = XH_MAGIC;
-	m.type = XH_ATTACH;
-	m.seq = ++hg->seq;
+	m.type = hg->more ? XH_ATTACH_MORE : XH_ATTACH;
+	m.seq = ++hg->sock->seq;
 	m.len = 16;
 	m.args[0] = domid;
 	rc = send_msg(hg, &m, handle, 16);
@@ -436,7 +501,7 @@ static int do_attach(
 		drop_reply_fds(hg);
 		return fail(hg, -EPROTO);
 	}
-	memcpy(&hg->info, hg->rx + sizeof(r), sizeof(hg->info));
+	memcpy(&hg->info, hg->sock->rx + sizeof(r), sizeof(hg->info));
 	if (hg->nrfds == 0 && (hg->info.flags & XH_ATTACH_PRIVILEGED)) {
 		return -EOPNOTSUPP; /* a dom0 connection: no memory to map */
 	}
@@ -465,27 +530,49 @@ static int do_attach(
 	return 0;
 }
 
+/** A struct hg on so (referenced); the payload buffer stays untouched. */
+static struct hg *hg_new(struct hg_sock *so)
+{
+	struct hg *hg = malloc(sizeof(*hg));
+	unsigned int i;
+
+	if (hg == NULL) {
+		return NULL;
+	}
+	memset(hg, 0, offsetof(struct hg, payload));
+	for (i = 0; i < XH_MAX_FDS; i++) {
+		hg->rfds[i] = -1;
+	}
+	hg->sock = so;
+	so->refs++;
+	return hg;
+}
+
 struct hg *hg_attach_to(
 	const char *path, unsigned int domid, const uint8_t handle[16])
 {
+	struct hg_sock *so;
 	struct hg *hg;
-	unsigned int i;
 	int rc;
 
 	if (path == NULL || handle == NULL || domid >= DOMID_FIRST_RESERVED) {
 		errno = EINVAL;
 		return NULL;
 	}
-	hg = calloc(1, sizeof(*hg));
-	if (hg == NULL) {
+	so = calloc(1, sizeof(*so));
+	if (so == NULL) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	hg->fd = -1;
-	for (i = 0; i < XH_MAX_FDS; i++) {
-		hg->rfds[i] = -1;
+	so->fd = -1;
+	TAILQ_INIT(&so->kicked);
+	hg = hg_new(so);
+	if (hg == NULL) {
+		free(so);
+		errno = ENOMEM;
+		return NULL;
 	}
-	rc = connect_socket(path, &hg->fd);
+	rc = connect_socket(path, &so->fd);
 	if (rc == 0) {
 		rc = do_attach(hg, domid, handle);
 	}
@@ -494,7 +581,61 @@ struct hg *hg_attach_to(
 		errno = -rc;
 		return NULL;
 	}
+	so->first = hg;
 	return hg;
+}
+
+struct hg *hg_attach_more(
+	struct hg *first, unsigned int domid, const uint8_t handle[16])
+{
+	struct hg_sock *so;
+	struct hg *hg;
+	int rc;
+
+	if (first == NULL || handle == NULL || domid == 0 ||
+		domid >= DOMID_FIRST_RESERVED) {
+		errno = EINVAL;
+		return NULL;
+	}
+	so = first->sock;
+	if (so->broken) {
+		errno = EIO;
+		return NULL;
+	}
+	if (sock_domain(so, domid) != NULL) {
+		errno = EBUSY;
+		return NULL;
+	}
+	if (so->by_domid == NULL) {
+		so->by_domid =
+			calloc(DOMID_FIRST_RESERVED, sizeof(*so->by_domid));
+		if (so->by_domid == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		if (so->first != NULL) {
+			so->by_domid[so->first->domid] = so->first;
+		}
+	}
+	hg = hg_new(so);
+	if (hg == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	hg->more = true;
+	rc = do_attach(hg, domid, handle);
+	if (rc < 0) {
+		hg_close(hg);
+		errno = -rc;
+		return NULL;
+	}
+	so->by_domid[domid] = hg;
+	return hg;
+}
+
+bool hg_gone(const struct hg *hg)
+{
+	return hg->gone;
 }
 
 static int hexval(char c)
@@ -569,18 +710,33 @@ struct hg *hg_attach(void)
 
 void hg_close(struct hg *hg)
 {
+	struct hg_sock *so;
+
 	if (hg == NULL) {
 		return;
 	}
+	so = hg->sock;
 	drop_reply_fds(hg);
+	take_kick(hg);
 	if (hg->mem != NULL) {
 		munmap(hg->mem, hg->mem_len);
 	}
-	if (hg->fd >= 0) {
-		close(hg->fd);
+	if (so->first == hg) {
+		so->first = NULL;
+	}
+	if (so->by_domid != NULL && hg->domid < DOMID_FIRST_RESERVED &&
+		so->by_domid[hg->domid] == hg) {
+		so->by_domid[hg->domid] = NULL;
 	}
 	free(hg->gref_used);
 	free(hg);
+	if (--so->refs == 0) {
+		if (so->fd >= 0) {
+			close(so->fd);
+		}
+		free(so->by_domid);
+		free(so);
+	}
 }
 
 unsigned int hg_domid(const struct hg *hg)
@@ -698,8 +854,11 @@ long hg_call(struct hg *hg, unsigned int op, unsigned int nargs,
 	int rc;
 
 	hg->reply_len = 0;
-	if (hg->broken) {
+	if (hg->sock->broken) {
 		return -EIO;
+	}
+	if (hg->gone) {
+		return -ESRCH;
 	}
 	if (nargs > HG_MAX_ARGS || (nargs > 0 && args == NULL)) {
 		return -EINVAL;
@@ -711,9 +870,10 @@ long hg_call(struct hg *hg, unsigned int op, unsigned int nargs,
 	memset(&m, 0, sizeof(m));
 	m.magic = XH_MAGIC;
 	m.type = XH_HYPERCALL;
-	m.seq = ++hg->seq;
+	m.seq = ++hg->sock->seq;
 	m.len = (uint32_t)hg->pl_len;
 	m.op = op;
+	m.ret = hg->more ? (int64_t)hg->domid : 0; /* the domain acted for */
 	if (nargs > 0) {
 		memcpy(m.args, args, sizeof(uint64_t) * nargs);
 	}
@@ -726,7 +886,7 @@ long hg_call(struct hg *hg, unsigned int op, unsigned int nargs,
 		return rc;
 	}
 	if (r.len == m.len) {
-		memcpy(hg->payload, hg->rx + sizeof(r), r.len);
+		memcpy(hg->payload, hg->sock->rx + sizeof(r), r.len);
 		hg->reply_len = r.len;
 	} else if (r.len != 0 || (r.ret >= 0 && op != __HYPERVISOR_sched_op)) {
 		/* Only errors and held SCHEDOP replies come without it. */
@@ -1197,7 +1357,7 @@ bool hg_evt_unmask(struct shared_info *s, evtchn_port_t port)
 
 int hg_event_fd(const struct hg *hg)
 {
-	return hg->fd;
+	return hg->sock->fd;
 }
 
 static bool aside_any(const struct hg *hg)
@@ -1220,9 +1380,11 @@ static int wait_kick(struct hg *hg, int timeout_ms)
 	int rc;
 
 	for (;;) {
-		if (hg->kicked) {
-			hg->kicked = false;
-			return 1;
+		if (take_kick(hg)) {
+			return hg->gone ? -ESRCH : 1;
+		}
+		if (hg->gone) {
+			return -ESRCH;
 		}
 		if (__atomic_load_n(
 			    &hg->shinfo->vcpu_info[0].evtchn_upcall_pending,
@@ -1246,13 +1408,46 @@ static int wait_kick(struct hg *hg, int timeout_ms)
 
 int hg_wait_event(struct hg *hg, int timeout_ms)
 {
-	if (hg->broken) {
+	if (hg->sock->broken) {
 		return -EIO;
 	}
 	if (hg_evt_busy(&hg->evt) || aside_any(hg)) {
 		return 1;
 	}
 	return wait_kick(hg, timeout_ms);
+}
+
+int hg_wait_any(struct hg *hg, int timeout_ms, struct hg **which)
+{
+	uint64_t deadline = deadline_of(timeout_ms);
+	struct hg_sock *so = hg->sock;
+	struct xh_msg m;
+	struct hg *k;
+	int rc;
+
+	if (which == NULL) {
+		return -EINVAL;
+	}
+	for (;;) {
+		k = TAILQ_FIRST(&so->kicked);
+		if (k != NULL) {
+			take_kick(k);
+			*which = k;
+			return 1;
+		}
+		rc = next_packet(hg, ms_left(deadline), &m);
+		if (rc < 0) {
+			return rc;
+		}
+		if (rc == PKT_TIMEOUT) {
+			return 0;
+		}
+		if (rc == PKT_REPLY) {
+			/* No request is outstanding. */
+			drop_reply_fds(hg);
+			return fail(hg, -EPROTO);
+		}
+	}
 }
 
 evtchn_port_t hg_next_pending(struct hg *hg)

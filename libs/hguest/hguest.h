@@ -10,7 +10,8 @@
  * whenever Xen sets the vCPU's evtchn_upcall_pending.
  *
  * One struct hg is one domain's single vCPU; it holds all the library's
- * state (no globals) and is not thread-safe. Everything read from the
+ * state (no globals) and is not thread-safe. Several domains may share
+ * one connection (hg_attach_more). Everything read from the
  * socket is checked (sizes, magic, types, descriptor counts); a peer that
  * breaks the protocol gives -EPROTO and the connection is not used again.
  *
@@ -45,8 +46,29 @@ struct hg *hg_attach(void);
 /** Attach to the socket at path as domain domid with its 16-byte handle. */
 struct hg *hg_attach_to(
 	const char *path, unsigned int domid, const uint8_t handle[16]);
-/** Detach (the domain dies with the connection) and free; accepts NULL. */
+/**
+ * Attach one more guest domain over first's connection (XH_ATTACH_MORE), so
+ * that one process and one descriptor serve many domains (simulations at
+ * scale). The new struct hg shares first's socket: its hypercalls name its
+ * domain, and events are routed to the domain they are for (an event for
+ * one domain that arrives while another waits for a reply is remembered).
+ * Use the structs of one connection from one thread. NULL with errno on
+ * failure (the attach errors, EBUSY when domid is attached here already).
+ * Returns when the domain is unpaused.
+ */
+struct hg *hg_attach_more(
+	struct hg *first, unsigned int domid, const uint8_t handle[16]);
+/**
+ * Free hg's state; accepts NULL. The connection closes when the last
+ * struct hg using it is closed, and then every domain attached over it
+ * dies (until then a closed domain stays attached, its events ignored).
+ */
 void hg_close(struct hg *hg);
+/**
+ * The domain was destroyed while its connection serves others
+ * (XH_PORT_GONE): its calls and waits give -ESRCH.
+ */
+bool hg_gone(const struct hg *hg);
 
 unsigned int hg_domid(const struct hg *hg);
 /** RAM frames: gfn 0 .. hg_nr_pages() - 1. */
@@ -213,6 +235,13 @@ int hg_event_fd(const struct hg *hg);
  * spurious), 0 on timeout, or -errno.
  */
 int hg_wait_event(struct hg *hg, int timeout_ms);
+/**
+ * Wait up to timeout_ms (-1: forever) for an event for any domain of hg's
+ * connection: 1 with *which the domain that got a kick (taken, as
+ * hg_wait_event would; it may also be one that is hg_gone()), 0 on
+ * timeout, or -errno. Kicks are handed out in arrival order.
+ */
+int hg_wait_any(struct hg *hg, int timeout_ms, struct hg **which);
 /** The next pending port (hg_evt_next, after ports set aside); 0: none. */
 evtchn_port_t hg_next_pending(struct hg *hg);
 /**

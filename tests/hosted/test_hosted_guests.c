@@ -572,6 +572,298 @@ static void test_random_hypercalls_from_a_guest_leave_the_host_working(
 	close(pfd[1]);
 }
 
+/* ---- several domains on one connection (XH_ATTACH_MORE) ------------------ */
+
+#define XV_VERSION 0 /* XENVER_version */
+
+/** 0 once domid no longer exists (within WAIT_MS), else -1. */
+static int wait_gone(struct xhf *f, uint32_t domid)
+{
+	struct xenif_dominfo info;
+	int i;
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		if (xenif_domain_info(f->xi, domid, &info) == -ESRCH) {
+			return 0;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+struct multi {
+	uint32_t b;     /* the second domain, attached with hg_attach_more */
+	uint8_t hb[16]; /* its handle */
+	uint32_t c;     /* a third one, when not 0 */
+	uint8_t hc[16];
+	int to_parent[2];
+	int to_guest[2];
+};
+
+/** A and B on one connection: events between them, routed by domain. */
+static int guest_two_domains(void *arg)
+{
+	struct multi *t = arg;
+	struct hg *ha = hg_attach(), *hb, *which;
+	evtchn_port_t pa, pb;
+	int i, rc;
+
+	if (ha == NULL) {
+		return 90;
+	}
+	hb = hg_attach_more(ha, t->b, t->hb);
+	if (hb == NULL || hg_domid(hb) != t->b) {
+		return 91;
+	}
+	/* Already attached here: refused locally. */
+	if (hg_attach_more(ha, t->b, t->hb) != NULL || errno != EBUSY) {
+		return 92;
+	}
+	rc = hg_evtchn_alloc_unbound(ha, (domid_t)t->b);
+	if (rc <= 0) {
+		return 93;
+	}
+	pa = (evtchn_port_t)rc;
+	rc = hg_evtchn_bind_interdomain(hb, (domid_t)hg_domid(ha), pa);
+	if (rc <= 0) {
+		return 94;
+	}
+	pb = (evtchn_port_t)rc;
+	/* The bind sets B's new port pending (as Xen does). */
+	if (hg_wait_port(hb, pb, WAIT_MS) != 1) {
+		return 95;
+	}
+	/* Old kicks gone, A's send kicks B, found from A's side. */
+	while (hg_wait_any(ha, 0, &which) == 1) {
+	}
+	if (hg_evtchn_send(ha, pa) != 0 ||
+		hg_wait_any(ha, WAIT_MS, &which) != 1 || which != hb ||
+		hg_wait_port(hb, pb, WAIT_MS) != 1) {
+		return 96;
+	}
+	for (i = 0; i < 100; i++) {
+		/* B's kick comes before A's reply: it is kept for B. */
+		if (hg_evtchn_send(ha, pa) != 0 ||
+			hg_wait_port(hb, pb, WAIT_MS) != 1) {
+			return 96;
+		}
+		if (hg_evtchn_send(hb, pb) != 0 ||
+			hg_wait_port(ha, pa, WAIT_MS) != 1) {
+			return 97;
+		}
+	}
+	/* B's poll is held for B alone: the timeout releases it. */
+	if (hg_sched_poll(hb, &pb, 1, hg_now_ns() + 50000000ull) != 0) {
+		return 98;
+	}
+	if (hg_evtchn_send(ha, pa) != 0 ||
+		hg_sched_poll(hb, &pb, 1, hg_now_ns() + 10000000000ull) != 0 ||
+		hg_wait_port(hb, pb, WAIT_MS) != 1) {
+		return 99;
+	}
+	hg_shutdown(hb, SHUTDOWN_poweroff);
+	/* A shut-down domain of a shared connection: an error, no wait. */
+	if (hg_xen_version(hb, XV_VERSION, NULL, 0) != -ESHUTDOWN) {
+		return 100;
+	}
+	hg_shutdown(ha, SHUTDOWN_poweroff);
+	hg_close(hb);
+	hg_close(ha);
+	return 0;
+}
+
+static void test_two_domains_on_one_connection_exchange_events(void **state)
+{
+	struct xhf *f = *state;
+	struct multi t;
+	uint8_t ha[16];
+	uint32_t a = new_domain(f, ha);
+	pid_t g;
+
+	memset(&t, 0, sizeof(t));
+	t.b = new_domain(f, t.hb);
+	assert_int_equal(xenif_domain_unpause(f->xi, t.b), 0);
+	g = xht_spawn_guest(f->d, a, ha, guest_two_domains, &t);
+	assert_int_equal(xenif_domain_unpause(f->xi, a), 0);
+	assert_int_equal(xht_wait_child(g, WAIT_MS * 2), 0);
+	/* Both shut down, then ended with the connection. */
+	assert_int_equal(wait_gone(f, a), 0);
+	assert_int_equal(wait_gone(f, t.b), 0);
+}
+
+/** Send one request packet (no payload) and read the reply's header. */
+static int64_t raw_request(int fd, uint16_t type, uint32_t seq, int64_t ret,
+	uint64_t op, uint64_t arg0, const uint8_t *handle)
+{
+	uint8_t pkt[sizeof(struct xh_msg) + 16];
+	struct xh_msg m, r;
+	size_t len = sizeof(m);
+
+	memset(&m, 0, sizeof(m));
+	m.magic = XH_MAGIC;
+	m.type = type;
+	m.seq = seq;
+	m.ret = ret;
+	m.op = op;
+	m.args[0] = arg0;
+	if (handle != NULL) {
+		m.len = 16;
+		memcpy(pkt + sizeof(m), handle, 16);
+		len += 16;
+	}
+	memcpy(pkt, &m, sizeof(m));
+	assert_int_equal(send(fd, pkt, len, 0), (ssize_t)len);
+	/* Descriptors of an attach reply are dropped by the kernel. */
+	assert_true(recv(fd, &r, sizeof(r), 0) >= (ssize_t)sizeof(r));
+	assert_int_equal(r.type, XH_REPLY);
+	assert_int_equal(r.seq, seq);
+	return r.ret;
+}
+
+static void test_requests_for_domains_not_attached_are_refused(void **state)
+{
+	struct xhf *f = *state;
+	uint8_t ha[16], hb[16], hc[16], bad[16];
+	uint32_t a = new_domain(f, ha), b = new_domain(f, hb);
+	uint32_t c = new_domain(f, hc);
+	int fd;
+
+	assert_int_equal(xenif_domain_unpause(f->xi, a), 0);
+	assert_int_equal(xenif_domain_unpause(f->xi, b), 0);
+	assert_int_equal(xenif_domain_unpause(f->xi, c), 0);
+	fd = raw_connect(f->d->sock);
+	/* XH_ATTACH_MORE before XH_ATTACH: not attached yet. */
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 1, 0, 0, b, hb), -EPERM);
+	assert_int_equal(raw_request(fd, XH_ATTACH, 2, 0, 0, a, ha), 0);
+	/* B exists but is not attached here; C is someone else's later. */
+	assert_int_equal(raw_request(fd, XH_HYPERCALL, 3, b,
+				 __HYPERVISOR_xen_version, XV_VERSION, NULL),
+		-EPERM);
+	assert_int_equal(raw_request(fd, XH_HYPERCALL, 4, 0x7fef,
+				 __HYPERVISOR_xen_version, XV_VERSION, NULL),
+		-EPERM);
+	assert_int_equal(raw_request(fd, XH_HYPERCALL, 5, -1,
+				 __HYPERVISOR_xen_version, XV_VERSION, NULL),
+		-EPERM);
+	assert_int_equal(raw_request(fd, XH_HYPERCALL, 6, 0x10000 + a,
+				 __HYPERVISOR_xen_version, XV_VERSION, NULL),
+		-EPERM);
+	assert_int_equal(
+		raw_request(fd, XH_FOREIGN_MAP, 7, b, 0, a, NULL), -EPERM);
+	/* 0 and A's own id both act for A. */
+	assert_true(raw_request(fd, XH_HYPERCALL, 8, 0,
+			    __HYPERVISOR_xen_version, XV_VERSION, NULL) > 0);
+	assert_true(raw_request(fd, XH_HYPERCALL, 9, a,
+			    __HYPERVISOR_xen_version, XV_VERSION, NULL) > 0);
+	/* A second attach is checked like a first one. */
+	memcpy(bad, hb, 16);
+	bad[3] ^= 0x40;
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 10, 0, 0, b, bad), -EPERM);
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 11, 0, 0, 0, hb), -EPERM);
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 12, 0, 0, 0x7ff0, hb), -EINVAL);
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 13, 0, 0, 0x7000, hb), -ESRCH);
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 14, 0, 0, a, ha), -EBUSY);
+	assert_int_equal(raw_request(fd, XH_ATTACH_MORE, 15, 0, 0, b, hb), 0);
+	assert_int_equal(
+		raw_request(fd, XH_ATTACH_MORE, 16, 0, 0, b, hb), -EBUSY);
+	/* Now B works, C still does not. */
+	assert_true(raw_request(fd, XH_HYPERCALL, 17, b,
+			    __HYPERVISOR_xen_version, XV_VERSION, NULL) > 0);
+	assert_int_equal(raw_request(fd, XH_HYPERCALL, 18, c,
+				 __HYPERVISOR_xen_version, XV_VERSION, NULL),
+		-EPERM);
+	close(fd);
+	assert_int_equal(xenif_domain_destroy(f->xi, c), 0);
+}
+
+/** Attach A, B and C, report B's departure, then end without shutdown. */
+static int guest_three_domains_end(void *arg)
+{
+	struct multi *t = arg;
+	struct hg *ha = hg_attach(), *hb, *hc, *which = NULL;
+	char c;
+
+	if (ha == NULL || (hb = hg_attach_more(ha, t->b, t->hb)) == NULL ||
+		(hc = hg_attach_more(ha, t->c, t->hc)) == NULL) {
+		return 110;
+	}
+	if (write(t->to_parent[1], "A", 1) != 1 ||
+		expect_byte(t->to_guest[0], 'D') != 0) {
+		return 111;
+	}
+	/* dom0 destroyed B: only B leaves the connection. */
+	while (which != hb) {
+		if (hg_wait_any(ha, WAIT_MS, &which) != 1) {
+			return 112;
+		}
+	}
+	if (!hg_gone(hb) || hg_xen_version(hb, XV_VERSION, NULL, 0) != -ESRCH) {
+		return 112;
+	}
+	if (hg_xen_version(ha, XV_VERSION, NULL, 0) <= 0 ||
+		hg_xen_version(hc, XV_VERSION, NULL, 0) <= 0) {
+		return 113;
+	}
+	hg_close(hb);
+	c = 'G';
+	if (write(t->to_parent[1], &c, 1) != 1) {
+		return 114;
+	}
+	/* End without a shutdown: A and C die with the connection. */
+	if (expect_byte(t->to_guest[0], 'E') != 0) {
+		return 115;
+	}
+	return 0;
+}
+
+static void test_closing_a_shared_connection_kills_every_domain(void **state)
+{
+	struct xhf *f = *state;
+	struct xenif_evtchn *xe = xenif_evtchn_open(f->xi);
+	struct xenif_dominfo info;
+	struct multi t;
+	uint8_t ha[16];
+	uint32_t a = new_domain(f, ha);
+	int i, virq;
+	pid_t g;
+
+	assert_non_null(xe);
+	virq = xenif_evtchn_bind_virq(xe, VIRQ_DOM_EXC);
+	assert_true(virq > 0);
+	memset(&t, 0, sizeof(t));
+	t.b = new_domain(f, t.hb);
+	t.c = new_domain(f, t.hc);
+	assert_int_equal(pipe(t.to_parent), 0);
+	assert_int_equal(pipe(t.to_guest), 0);
+	assert_int_equal(xenif_domain_unpause(f->xi, t.b), 0);
+	assert_int_equal(xenif_domain_unpause(f->xi, t.c), 0);
+	g = xht_spawn_guest(f->d, a, ha, guest_three_domains_end, &t);
+	assert_int_equal(xenif_domain_unpause(f->xi, a), 0);
+	assert_int_equal(expect_byte(t.to_parent[0], 'A'), 0);
+	assert_int_equal(xenif_domain_destroy(f->xi, t.b), 0);
+	assert_int_equal(write(t.to_guest[1], "D", 1), 1);
+	assert_int_equal(expect_byte(t.to_parent[0], 'G'), 0);
+	assert_int_equal(xenif_domain_info(f->xi, a, &info), 0);
+	assert_false(info.dying);
+	assert_int_equal(write(t.to_guest[1], "E", 1), 1);
+	assert_int_equal(xht_wait_child(g, WAIT_MS), 0);
+	/* Neither was shut down: both crashed and destroyed. */
+	assert_int_equal(xhf_wait_port(xe, WAIT_MS), virq);
+	assert_int_equal(wait_gone(f, a), 0);
+	assert_int_equal(wait_gone(f, t.c), 0);
+	xenif_evtchn_close(xe);
+	for (i = 0; i < 2; i++) {
+		close(t.to_parent[i]);
+		close(t.to_guest[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -595,6 +887,15 @@ int main(void)
 			xhf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_random_hypercalls_from_a_guest_leave_the_host_working,
+			xhf_setup, xhf_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_two_domains_on_one_connection_exchange_events,
+			xhf_setup, xhf_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_requests_for_domains_not_attached_are_refused,
+			xhf_setup, xhf_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_closing_a_shared_connection_kills_every_domain,
 			xhf_setup, xhf_teardown),
 	};
 

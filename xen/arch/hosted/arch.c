@@ -431,7 +431,8 @@ void arch_domain_pause(struct domain *d)
 {
 	struct hdom *hd = d->arch;
 
-	if (hd != NULL && hd->pid > 0 && hd->guest != NULL && !hd->stopped) {
+	if (hd != NULL && hd->pid > 0 && hd->guest != NULL && !hd->stopped &&
+		hosted_conn_stoppable(hd->guest)) {
 		if (kill(hd->pid, SIGSTOP) == 0) {
 			hd->stopped = true;
 		}

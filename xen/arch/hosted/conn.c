@@ -8,8 +8,10 @@
  * dom0 connections behave like the dom0 kernel's evtchn and gntdev
  * devices: ports and grant mappings made through one belong to it and go
  * away with it, and a pending dom0 port is handed to its connection as
- * XH_EVENT(port) and masked until unmasked. A guest connection is its
- * domain's only vCPU: closing it ends the domain.
+ * XH_EVENT(port) and masked until unmasked. A guest connection is the
+ * only vCPU of the domains attached over it (XH_ATTACH, then any number of
+ * XH_ATTACH_MORE): each request names the domain it acts for, and closing
+ * the connection ends every one of them.
  *
  * Everything a client sends is checked: magic, sizes, message types,
  * attach credentials, and the restriction of a restricted handle.
@@ -52,12 +54,11 @@ struct hconn {
 	int fd;
 	struct event *rev;
 	struct event *wev;
-	struct domain *d;
-	struct vcpu *v;
+	struct domain *d; /* dom0, or the first guest domain while attached */
 	bool dom0;
 	bool attached;
-	bool attach_held; /* reply waits for the domain's unpause */
-	struct xh_msg attach_msg;
+	struct domain **doms; /* guest: every domain attached, referenced */
+	unsigned int ndoms, doms_cap;
 	uint32_t restrict_domid;
 	bool in_dispatch;
 	bool dead;
@@ -240,7 +241,7 @@ static void reply(struct hconn *c, const struct xh_msg *req, int64_t ret,
 	conn_send(c, &m, payload, len, fds, nfds);
 }
 
-void hosted_conn_event(struct hconn *c, uint32_t port)
+void hosted_conn_event(struct hconn *c, uint32_t port, uint32_t domid)
 {
 	struct xh_msg m;
 
@@ -248,7 +249,21 @@ void hosted_conn_event(struct hconn *c, uint32_t port)
 	m.magic = XH_MAGIC;
 	m.type = XH_EVENT;
 	m.args[0] = port;
+	m.args[1] = domid;
 	conn_send(c, &m, NULL, 0, NULL, 0);
+}
+
+bool hosted_conn_stoppable(const struct hconn *c)
+{
+	return c->ndoms <= 1;
+}
+
+/* A guest domain whose attach reply waits for its unpause. */
+static bool attach_held(const struct domain *d)
+{
+	const struct hdom *hd = d->arch;
+
+	return hd != NULL && hd->attach_held;
 }
 
 /* ---- events and wake-ups from the core ----------------------------------- */
@@ -264,8 +279,9 @@ void hosted_conn_kick(struct vcpu *v)
 		return;
 	}
 	if (hd != NULL && hd->guest != NULL && hd->guest->attached &&
-		!hd->guest->attach_held) {
-		hosted_conn_event(hd->guest, XH_PORT_UPCALL);
+		!hd->attach_held) {
+		hosted_conn_event(
+			hd->guest, XH_PORT_UPCALL, v->domain->domain_id);
 	}
 }
 
@@ -321,7 +337,7 @@ void hosted_dom0_upcall(void)
 				chn = evtchn_from_port(d0, port);
 				c = chn != NULL ? conn_by_id(chn->owner) : NULL;
 				if (c != NULL && c->dom0) {
-					hosted_conn_event(c, port);
+					hosted_conn_event(c, port, 0);
 				}
 			}
 		}
@@ -338,15 +354,16 @@ static void dom0_upcall_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- attach ----------------------------------------------------------- */
 
-static void attach_reply(struct hconn *c, const struct xh_msg *req)
+static void attach_reply(
+	struct hconn *c, struct domain *d, const struct xh_msg *req)
 {
 	struct xh_attach_reply r;
-	struct hdom *hd = c->d->arch;
+	struct hdom *hd = d->arch;
 	int fd;
 
 	memset(&r, 0, sizeof(r));
-	r.domid = c->d->domain_id;
-	r.max_vcpus = c->d->max_vcpus;
+	r.domid = d->domain_id;
+	r.max_vcpus = d->max_vcpus;
 	if (c->dom0) {
 		r.flags = XH_ATTACH_PRIVILEGED | XH_ATTACH_CONTROL;
 		reply(c, req, 0, &r, sizeof(r), NULL, 0);
@@ -361,60 +378,130 @@ static void attach_reply(struct hconn *c, const struct xh_msg *req)
 	reply(c, req, 0, &r, sizeof(r), &fd, 1);
 }
 
-static void do_attach(
-	struct hconn *c, const struct xh_msg *m, const uint8_t *payload)
+/* The domain an attach names, referenced, after checking its handle. */
+static int attach_lookup(struct hconn *c, const struct xh_msg *m,
+	const uint8_t *payload, struct domain **out)
 {
 	struct domain *d;
-	struct hdom *hd;
-	struct ucred cred;
-	socklen_t cl = sizeof(cred);
 
 	if (m->len != 16 || m->args[0] >= DOMID_FIRST_RESERVED) {
-		reply(c, m, -EINVAL, NULL, 0, NULL, 0);
-		return;
+		return -EINVAL;
 	}
 	d = domain_get((domid_t)m->args[0]);
 	if (d == NULL) {
-		reply(c, m, -ESRCH, NULL, 0, NULL, 0);
-		return;
+		return -ESRCH;
 	}
 	if (memcmp(d->handle, payload, 16) != 0) {
 		log_info("connection %u: wrong handle for d%u", c->id,
 			d->domain_id);
 		domain_put(d);
-		reply(c, m, -EPERM, NULL, 0, NULL, 0);
-		return;
+		return -EPERM;
 	}
-	hd = d->arch;
-	c->d = d;
-	c->v = d->vcpu[0];
-	if (d->domain_id == 0) {
-		c->dom0 = true;
-		c->attached = true;
-		attach_reply(c, m);
-		return;
-	}
+	*out = d;
+	return 0;
+}
+
+/*
+ * Attach guest domain d (referenced; the reference passes to c on success)
+ * to c. Its reply is for the caller to send, unless hd->attach_held: the
+ * vCPU starts when the toolstack unpauses the domain.
+ */
+static int attach_guest(
+	struct hconn *c, struct domain *d, const struct xh_msg *m)
+{
+	struct hdom *hd = d->arch;
+	struct domain **n;
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	unsigned int cap;
+
 	if (hd->guest != NULL || hd->attached_once || d->is_shut_down) {
-		c->d = NULL;
-		c->v = NULL;
 		domain_put(d);
-		reply(c, m, -EBUSY, NULL, 0, NULL, 0);
-		return;
+		return -EBUSY;
 	}
+	if (c->ndoms == c->doms_cap) {
+		cap = c->doms_cap == 0 ? 4 : c->doms_cap * 2;
+		n = realloc(c->doms, sizeof(*n) * cap);
+		if (n == NULL) {
+			domain_put(d);
+			return -ENOMEM;
+		}
+		c->doms = n;
+		c->doms_cap = cap;
+	}
+	hd->conn_slot = c->ndoms;
+	c->doms[c->ndoms++] = d;
 	hd->guest = c;
 	hd->attached_once = true;
 	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
 		hd->pid = cred.pid;
 	}
-	c->attached = true;
-	log_info("d%u: guest process %d attached", d->domain_id, (int)hd->pid);
+	log_info("d%u: guest process %d attached (connection %u, %u "
+		 "domains)",
+		d->domain_id, (int)hd->pid, c->id, c->ndoms);
 	if (d->controller_pause_count > 0) {
-		/* The vCPU starts when the toolstack unpauses the domain. */
-		c->attach_held = true;
-		c->attach_msg = *m;
+		hd->attach_held = true;
+		hd->attach_msg = *m;
+	}
+	return 0;
+}
+
+static void do_attach(
+	struct hconn *c, const struct xh_msg *m, const uint8_t *payload)
+{
+	struct domain *d;
+	int rc;
+
+	rc = attach_lookup(c, m, payload, &d);
+	if (rc < 0) {
+		reply(c, m, rc, NULL, 0, NULL, 0);
 		return;
 	}
-	attach_reply(c, m);
+	if (d->domain_id == 0) {
+		c->d = d;
+		c->dom0 = true;
+		c->attached = true;
+		attach_reply(c, d, m);
+		return;
+	}
+	rc = attach_guest(c, d, m);
+	if (rc < 0) {
+		reply(c, m, rc, NULL, 0, NULL, 0);
+		return;
+	}
+	c->d = d;
+	c->attached = true;
+	if (!attach_held(d)) {
+		attach_reply(c, d, m);
+	}
+}
+
+/* XH_ATTACH_MORE: one more guest domain on an attached guest connection. */
+static void do_attach_more(
+	struct hconn *c, const struct xh_msg *m, const uint8_t *payload)
+{
+	struct domain *d;
+	int rc;
+
+	if (c->dom0) {
+		reply(c, m, -EPERM, NULL, 0, NULL, 0);
+		return;
+	}
+	rc = attach_lookup(c, m, payload, &d);
+	if (rc == 0 && d->domain_id == 0) {
+		domain_put(d);
+		rc = -EPERM; /* dom0 is no guest */
+	}
+	if (rc == 0) {
+		rc = attach_guest(c, d, m);
+	}
+	if (rc < 0) {
+		reply(c, m, rc, NULL, 0, NULL, 0);
+		return;
+	}
+	if (!attach_held(d)) {
+		attach_reply(c, d, m);
+	}
 }
 
 void hosted_conn_domain_unpaused(struct domain *d)
@@ -422,12 +509,12 @@ void hosted_conn_domain_unpaused(struct domain *d)
 	struct hdom *hd = d->arch;
 	struct hconn *c = hd != NULL ? hd->guest : NULL;
 
-	if (c != NULL && c->attach_held) {
-		c->attach_held = false;
-		attach_reply(c, &c->attach_msg);
+	if (c != NULL && hd->attach_held) {
+		hd->attach_held = false;
+		attach_reply(c, d, &hd->attach_msg);
 		/* Events that arrived before it ran. */
 		if (vcpu_info(d->vcpu[0])->evtchn_upcall_pending) {
-			hosted_conn_event(c, XH_PORT_UPCALL);
+			hosted_conn_event(c, XH_PORT_UPCALL, d->domain_id);
 		}
 	}
 }
@@ -599,10 +686,12 @@ static bool restricted_refuses(const struct hconn *c, const struct xh_msg *m)
 	return m->op != __HYPERVISOR_dm_op || m->args[0] != c->restrict_domid;
 }
 
-static void do_hypercall(
-	struct hconn *c, const struct xh_msg *m, uint8_t *payload)
+static void do_hypercall(struct hconn *c, struct domain *d,
+	const struct xh_msg *m, uint8_t *payload)
 {
-	struct hvcpu *hv = c->v->arch;
+	struct vcpu *v = d->vcpu[0];
+	struct hvcpu *hv = v->arch;
+	struct hdom *hd = d->arch;
 	uint64_t args[5];
 	const int *fds;
 	unsigned int nfds;
@@ -628,13 +717,14 @@ static void do_hypercall(
 	}
 	memcpy(args, m->args, sizeof(args));
 	hosted_call_begin(c, payload, m->len);
-	rc = hypercall_dispatch(c->v, (unsigned int)m->op, args);
+	rc = hypercall_dispatch(v, (unsigned int)m->op, args);
 	if (c->dom0) {
 		dom0_track(c, m, rc, payload, m->len);
 	}
 	nfds = hosted_call_fds(&fds);
 	hosted_call_end();
-	if (m->op == __HYPERVISOR_sched_op && c->v->run_state == VCPU_BLOCKED) {
+	if (m->op == __HYPERVISOR_sched_op && v->run_state == VCPU_BLOCKED &&
+		hd->guest == c) {
 		hv->blocked_conn = c;
 		hv->blocked_msg = *m;
 		return;
@@ -642,7 +732,8 @@ static void do_hypercall(
 	reply(c, m, rc, payload, m->len, fds, nfds);
 }
 
-static void do_foreign_map(struct hconn *c, const struct xh_msg *m)
+static void do_foreign_map(
+	struct hconn *c, struct domain *self, const struct xh_msg *m)
 {
 	struct xh_foreign_reply r;
 	struct domain *d;
@@ -657,7 +748,7 @@ static void do_foreign_map(struct hconn *c, const struct xh_msg *m)
 	if (c->restrict_domid != NO_RESTRICTION) {
 		allowed = m->args[0] == c->restrict_domid;
 	} else {
-		allowed = domain_is_control(c->d) || c->d->target == m->args[0];
+		allowed = domain_is_control(self) || self->target == m->args[0];
 	}
 	if (!allowed) {
 		reply(c, m, -EPERM, NULL, 0, NULL, 0);
@@ -694,10 +785,75 @@ static void do_restrict(struct hconn *c, const struct xh_msg *m)
 	reply(c, m, 0, NULL, 0, NULL, 0);
 }
 
+/*
+ * The domain a request acts for (xh_proto.h: ret 0 is the connection's
+ * first domain, else the domid), referenced; NULL when the connection did
+ * not attach it.
+ */
+static struct domain *request_domain(struct hconn *c, const struct xh_msg *m)
+{
+	struct domain *d;
+	struct hdom *hd;
+	int64_t id = m->ret;
+
+	if (id == 0) {
+		if (c->d == NULL) {
+			return NULL;
+		}
+		id = c->d->domain_id;
+	}
+	if (id < 0 || id >= DOMID_FIRST_RESERVED) {
+		return NULL;
+	}
+	d = domain_get_any((domid_t)id);
+	if (d == NULL) {
+		return NULL;
+	}
+	hd = d->arch;
+	if (c->dom0 ? d != c->d : hd == NULL || hd->guest != c) {
+		domain_put(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Run request m for domain d; false: the connection must close. */
+static bool dispatch(struct hconn *c, struct domain *d, const struct xh_msg *m,
+	uint8_t *payload)
+{
+	if (!c->dom0 && attach_held(d)) {
+		return false; /* a paused vCPU sends nothing */
+	}
+	if (!c->dom0 && d->is_shut_down) {
+		if (c->ndoms <= 1) {
+			/* Its vCPU never runs again: the request waits for
+			 * ever. */
+			return true;
+		}
+		/* The process serves other domains: it must not wait. */
+		reply(c, m, -ESHUTDOWN, NULL, 0, NULL, 0);
+		return true;
+	}
+	switch (m->type) {
+	case XH_HYPERCALL:
+		do_hypercall(c, d, m, payload);
+		break;
+	case XH_FOREIGN_MAP:
+		do_foreign_map(c, d, m);
+		break;
+	default:
+		do_restrict(c, m);
+		break;
+	}
+	return true;
+}
+
 static bool handle_packet(struct hconn *c, uint8_t *buf, size_t n)
 {
 	struct xh_msg m;
 	uint8_t *payload = buf + sizeof(m);
+	struct domain *d;
+	bool ok;
 
 	if (n < sizeof(m)) {
 		log_debug("connection %u: short packet", c->id);
@@ -716,28 +872,29 @@ static bool handle_packet(struct hconn *c, uint8_t *buf, size_t n)
 		do_attach(c, &m, payload);
 		return true;
 	}
-	if (c->attach_held) {
+	if (c->d != NULL && attach_held(c->d)) {
 		return false; /* a paused vCPU sends nothing */
 	}
-	if (!c->dom0 && c->d->is_shut_down) {
-		/* Its vCPU never runs again: the request waits for ever. */
-		return true;
-	}
 	switch (m.type) {
+	case XH_ATTACH_MORE:
+		do_attach_more(c, &m, payload);
+		return true;
 	case XH_HYPERCALL:
-		do_hypercall(c, &m, payload);
-		break;
 	case XH_FOREIGN_MAP:
-		do_foreign_map(c, &m);
-		break;
 	case XH_RESTRICT:
-		do_restrict(c, &m);
 		break;
 	default:
 		reply(c, &m, -EINVAL, NULL, 0, NULL, 0);
-		break;
+		return true;
 	}
-	return true;
+	d = request_domain(c, &m);
+	if (d == NULL) {
+		reply(c, &m, -EPERM, NULL, 0, NULL, 0);
+		return true;
+	}
+	ok = dispatch(c, d, &m, payload);
+	domain_put(d);
+	return ok;
 }
 
 static void close_received_fds(struct msghdr *mh)
@@ -830,54 +987,66 @@ static void conn_free(struct hconn *c)
 	nconns--;
 	free(c->ports);
 	free(c->handles);
+	free(c->doms);
 	free(c);
+}
+
+/* The end of guest domain d's attachment to c (closing). */
+static void release_guest(struct hconn *c, struct domain *d)
+{
+	struct hdom *hd = d->arch;
+	struct hvcpu *hv = d->vcpu[0]->arch;
+
+	if (hv != NULL && hv->blocked_conn == c) {
+		hv->blocked_conn = NULL;
+	}
+	if (hd != NULL && hd->guest == c) {
+		hd->guest = NULL;
+		hd->attach_held = false;
+		if (d->is_dying == DOMDYING_alive) {
+			if (!d->is_shut_down) {
+				log_info("d%u: guest process ended "
+					 "without shutdown",
+					d->domain_id);
+				domain_crash(d);
+			}
+			if (!hosted_config.keep_dead) {
+				domain_kill(d);
+			}
+		}
+	}
+	domain_put(d);
 }
 
 static void conn_release_domain(struct hconn *c)
 {
 	struct domain *d = c->d;
-	struct hdom *hd;
-	struct hvcpu *hv;
 	struct evtchn *chn;
 	unsigned int i;
 
+	c->d = NULL;
+	if (!c->dom0) {
+		/* domain_kill() finds hd->guest cleared: doms stays put. */
+		for (i = 0; i < c->ndoms; i++) {
+			release_guest(c, c->doms[i]);
+		}
+		c->ndoms = 0;
+		return;
+	}
 	if (d == NULL) {
 		return;
 	}
-	c->d = NULL;
-	hv = c->v != NULL ? c->v->arch : NULL;
-	if (hv != NULL && hv->blocked_conn == c) {
-		hv->blocked_conn = NULL;
-	}
-	if (c->dom0) {
-		for (i = 0; i < c->nports; i++) {
-			chn = evtchn_from_port(d, c->ports[i]);
-			if (chn != NULL && chn->owner == c->id) {
-				evtchn_close(d, c->ports[i]);
-			}
-		}
-		for (i = 0; i < c->nhandles; i++) {
-			gnttab_unmap_handle(d, c->handles[i]);
-		}
-		c->nports = 0;
-		c->nhandles = 0;
-	} else {
-		hd = d->arch;
-		if (hd != NULL && hd->guest == c) {
-			hd->guest = NULL;
-			if (d->is_dying == DOMDYING_alive) {
-				if (!d->is_shut_down) {
-					log_info("d%u: guest process ended "
-						 "without shutdown",
-						d->domain_id);
-					domain_crash(d);
-				}
-				if (!hosted_config.keep_dead) {
-					domain_kill(d);
-				}
-			}
+	for (i = 0; i < c->nports; i++) {
+		chn = evtchn_from_port(d, c->ports[i]);
+		if (chn != NULL && chn->owner == c->id) {
+			evtchn_close(d, c->ports[i]);
 		}
 	}
+	for (i = 0; i < c->nhandles; i++) {
+		gnttab_unmap_handle(d, c->handles[i]);
+	}
+	c->nports = 0;
+	c->nhandles = 0;
 	domain_put(d);
 }
 
@@ -891,6 +1060,42 @@ static void conn_close(struct hconn *c)
 	conn_free(c);
 }
 
+/*
+ * Domain d of a connection that serves others too was killed: only d
+ * leaves it. A reply still held for d is answered -ESRCH, then
+ * XH_EVENT(XH_PORT_GONE, domid) tells the process.
+ */
+static void detach_guest(struct hconn *c, struct domain *d)
+{
+	struct hdom *hd = d->arch, *moved;
+	struct hvcpu *hv = d->vcpu[0]->arch;
+	unsigned int i = hd->conn_slot;
+
+	hd->guest = NULL;
+	if (hd->attach_held) {
+		hd->attach_held = false;
+		reply(c, &hd->attach_msg, -ESRCH, NULL, 0, NULL, 0);
+	}
+	if (hv != NULL && hv->blocked_conn == c) {
+		hv->blocked_conn = NULL;
+		reply(c, &hv->blocked_msg, -ESRCH, NULL, 0, NULL, 0);
+	}
+	if (i < c->ndoms && c->doms[i] == d) {
+		c->doms[i] = c->doms[--c->ndoms];
+		if (i < c->ndoms) {
+			moved = c->doms[i]->arch;
+			moved->conn_slot = i;
+		}
+	}
+	if (c->d == d) {
+		c->d = NULL;
+	}
+	hosted_conn_event(c, XH_PORT_GONE, d->domain_id);
+	log_info("d%u: left connection %u (%u domains remain)", d->domain_id,
+		c->id, c->ndoms);
+	domain_put(d);
+}
+
 void hosted_conn_domain_killed(struct domain *d)
 {
 	struct hdom *hd = d->arch;
@@ -900,6 +1105,10 @@ void hosted_conn_domain_killed(struct domain *d)
 		return;
 	}
 	c = hd->guest;
+	if (c->ndoms > 1) {
+		detach_guest(c, d);
+		return;
+	}
 	hd->guest = NULL; /* the domain is going already */
 	if (c->in_dispatch) {
 		c->dead = true;

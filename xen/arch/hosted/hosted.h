@@ -54,6 +54,9 @@ struct hdom {
 	uint64_t total_pages; /* size of the memfd in pages */
 	struct hconn *guest;  /* the attached guest process, if any */
 	bool attached_once;
+	bool attach_held; /* its attach reply waits for the unpause */
+	struct xh_msg attach_msg;
+	unsigned int conn_slot; /* index in its connection's domains */
 	pid_t pid;
 	bool stopped; /* SIGSTOPped while paused */
 };
@@ -76,8 +79,10 @@ void hosted_timer_init(void);
 int hosted_listen(const char *path);
 void hosted_conn_close_all(void);
 unsigned int hosted_conn_count(void);
-/** Queue XH_EVENT(port) on connection c. */
-void hosted_conn_event(struct hconn *c, uint32_t port);
+/** Queue XH_EVENT(port) for domain domid on connection c. */
+void hosted_conn_event(struct hconn *c, uint32_t port, uint32_t domid);
+/** Whether pausing a domain of c may stop its process: c serves no other. */
+bool hosted_conn_stoppable(const struct hconn *c);
 /** Send a held reply (a blocked vCPU was woken). */
 void hosted_conn_wake(struct vcpu *v);
 void hosted_conn_kick(struct vcpu *v);

@@ -5,7 +5,8 @@
  *
  * Transport: a Unix SOCK_SEQPACKET socket; one message per packet, each a
  * struct xh_msg followed by len payload bytes. A client first sends
- * XH_ATTACH and from then on acts as one domain:
+ * XH_ATTACH and from then on acts as that domain (a guest connection may
+ * attach more, see below):
  *
  *  - dom0 processes attach with dom0's handle (xen-hosted writes it to a
  *    file readable only by its owner); any number may attach. Like the
@@ -19,7 +20,28 @@
  *    n is at byte n * XH_PAGE_SIZE; shared_info and the grant-table frames
  *    follow the RAM (their frame numbers are in the attach reply). Events
  *    come as in Xen: pending bits in shared_info, and an XH_EVENT packet
- *    with port XH_PORT_UPCALL when the vCPU's upcall flag was set.
+ *    with port XH_PORT_UPCALL (args[1]: the domid) when the vCPU's upcall
+ *    flag was set.
+ *
+ * Several guest domains on one connection (for simulations at scale: one
+ * process, one descriptor, thousands of domains): after its XH_ATTACH a
+ * guest connection may send XH_ATTACH_MORE for further domains, each with
+ * its id and handle, checked as a first attach (-EINVAL, -ESRCH, -EPERM,
+ * -EBUSY; a held reply while the domain is paused; dom0 cannot be
+ * attached so: -EPERM). The reply is XH_ATTACH's, with that domain's
+ * memfd. Each request then says which domain it acts for in ret:
+ * 0 is the connection's first domain (what single-domain clients send),
+ * otherwise the domid; a domain the connection did not attach (or no
+ * longer has) gives -EPERM, and so does a non-zero ret from dom0. Each
+ * domain keeps its own vCPU: a held SCHEDOP_block/poll reply is per domain.
+ * Closing the connection ends every domain attached to it as for one.
+ * When one of several domains is destroyed, only it leaves the connection:
+ * a reply still held for it comes with -ESRCH, then XH_EVENT with port
+ * XH_PORT_GONE and args[1] = its domid; when the last one goes, the
+ * connection is closed as for one. A request for a domain that shut down
+ * gets -ESHUTDOWN on such a connection (on a single-domain connection it
+ * waits for ever, as the vCPU no longer runs), and pausing one of several
+ * domains does not stop the process (it serves the others).
  *
  * Hypercalls: XH_HYPERCALL carries the hypercall number in op and its
  * arguments in args[]. An argument or a guest handle inside an argument
@@ -46,14 +68,17 @@
 
 /* XH_EVENT's port for "your vCPU's evtchn_upcall_pending was set". */
 #define XH_PORT_UPCALL 0xffffffffu
+/* XH_EVENT's port for "domain args[1] was destroyed and left you". */
+#define XH_PORT_GONE 0xfffffffeu
 
 enum xh_type {
 	XH_ATTACH = 1,      /* args[0] domid; payload: 16-byte handle */
 	XH_HYPERCALL = 2,   /* op, args[0..4], payload */
 	XH_FOREIGN_MAP = 3, /* args[0] domid, args[1] prot: memfd back */
 	XH_RESTRICT = 4,    /* args[0] domid: DMOPs to it only, for ever */
+	XH_ATTACH_MORE = 5, /* args[0] domid; payload: 16-byte handle */
 	XH_REPLY = 0x40,    /* ret, payload, maybe fds */
-	XH_EVENT = 0x41,    /* args[0] port; unsolicited */
+	XH_EVENT = 0x41,    /* args[0] port, args[1] domid; unsolicited */
 };
 
 struct xh_msg {
@@ -63,7 +88,8 @@ struct xh_msg {
 	uint32_t seq;  /* echoed in the reply */
 	uint32_t len;  /* payload bytes after this header */
 	uint64_t op;
-	int64_t ret; /* replies: >= 0 result or -errno */
+	int64_t ret; /* replies: >= 0 result or -errno; requests: the
+		      * domain acted for, 0 for the first (see above) */
 	uint64_t args[6];
 };
 _Static_assert(sizeof(struct xh_msg) == 80, "xh_msg layout");
