@@ -28,8 +28,11 @@ static int grant_map_rc;
 
 /* ---- set-up -------------------------------------------------------------- */
 
+static unsigned int fake_wide; /* dom0's wide port space, 0: none */
+
 void fake_reset(void)
 {
+	fake_wide = 0;
 	allocs_left = -1;
 	copies_left = -1;
 	max_pages_busy = false;
@@ -507,4 +510,14 @@ void fake_console_clear(void)
 unsigned int arch_nr_cpus(void)
 {
 	return FAKE_NR_CPUS;
+}
+
+void fake_set_wide_ports(unsigned int ports)
+{
+	fake_wide = ports;
+}
+
+unsigned int arch_evtchn_wide_ports(struct domain *d)
+{
+	return d->domain_id == 0 ? fake_wide : 0;
 }

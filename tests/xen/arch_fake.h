@@ -67,6 +67,8 @@ struct fake_grant_map {
 };
 
 /* ---- set-up ------------------------------------------------------------ */
+/** dom0's wide port space for domains created from now on (0: 2-level). */
+void fake_set_wide_ports(unsigned int ports);
 /** Reset every fake counter, the clock, the console and the domain table. */
 void fake_reset(void);
 /** Destroy every domain (domain_table_teardown) and check nothing leaked:

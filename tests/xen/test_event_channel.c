@@ -992,7 +992,7 @@ static void test_buckets_are_allocated_on_first_use(void **state)
 
 	(void)state;
 	assert_non_null(dom_a->evtchn[0]);
-	for (i = 1; i < EVTCHN_NR_BUCKETS; i++) {
+	for (i = 1; i < dom_a->max_evtchns / EVTCHN_BUCKET; i++) {
 		assert_null(dom_a->evtchn[i]);
 	}
 	for (i = 1; i < EVTCHN_BUCKET; i++) {
@@ -1718,9 +1718,74 @@ static void test_random_sequences_across_three_domains_match_a_reference_model(
 	assert_true(is_pending(dom0, exc));
 }
 
+/* ---- a wide port space (the hosted port's dom0) -------------------------- */
+
+static int wide_setup(void **state)
+{
+	(void)state;
+	fake_reset();
+	domain_limits.max_evtchns = EVTCHN_NR_PORTS;
+	fake_set_wide_ports(10000); /* rounded up to 3 x 4096 */
+	dom0 = fake_domain_create(0, 1, 16, true);
+	dom_a = fake_domain_create(1, 1, 16, false);
+	dom_b = NULL;
+	return dom0 == NULL || dom_a == NULL ? -1 : 0;
+}
+
+static void test_wide_dom0_binds_and_receives_beyond_4096_ports(void **state)
+{
+	unsigned long *pending, *mask, *sel;
+	unsigned int nwords, i;
+	evtchn_port_t gport, lport = 0, aport;
+	struct evtchn_send snd;
+
+	(void)state;
+	assert_int_equal(dom0->max_evtchns, 3 * EVTCHN_NR_PORTS);
+	assert_int_equal(dom_a->max_evtchns, EVTCHN_NR_PORTS);
+	/* Fill dom0 past the 2-level ABI's 4096 ports. */
+	for (i = 0; i < EVTCHN_NR_PORTS + 10; i++) {
+		assert_int_equal(alloc_unbound(dom0, DOMID_SELF, 1, &lport), 0);
+	}
+	assert_true(lport > EVTCHN_NR_PORTS);
+	/* A guest channel to dom0 lands on a port beyond 4096 too. */
+	assert_int_equal(alloc_unbound(dom0, 1, 0, &gport), 0);
+	assert_int_equal(bind_interdomain(dom0, 1, gport, &lport), 0);
+	assert_true(lport >= EVTCHN_NR_PORTS);
+	evtchn_words(dom0, &pending, &mask, &sel, &nwords);
+	assert_int_equal(nwords, 3 * EVTCHN_NR_PORTS / BITS_PER_ULONG);
+	/* Binding marked it pending; take that away as dom0's kernel would. */
+	clear_bit(lport, pending);
+	memset(sel, 0, 3 * sizeof(*sel));
+	dom0->shared_info->vcpu_info[0].evtchn_upcall_pending = 0;
+	/* The 2-level bitmaps in shared_info are not used for dom0. */
+	aport = gport;
+	snd.port = aport;
+	assert_int_equal(evtchn_op(dom_a, EVTCHNOP_send, &snd), 0);
+	assert_true(evtchn_is_pending(dom0, lport));
+	assert_true(test_bit(lport / BITS_PER_ULONG, sel));
+	assert_int_equal(
+		dom0->shared_info->vcpu_info[0].evtchn_upcall_pending, 1);
+	assert_false(test_bit(
+		lport % EVTCHN_NR_PORTS, dom0->shared_info->evtchn_pending));
+	/* Masked ports beyond 4096 hold their event until unmasked. */
+	clear_bit(lport, pending);
+	memset(sel, 0, 3 * sizeof(*sel));
+	set_bit(lport, mask);
+	assert_int_equal(evtchn_op(dom_a, EVTCHNOP_send, &snd), 0);
+	assert_true(evtchn_is_pending(dom0, lport));
+	assert_false(test_bit(lport / BITS_PER_ULONG, sel));
+	assert_int_equal(evtchn_unmask(dom0, lport), 0);
+	assert_true(test_bit(lport / BITS_PER_ULONG, sel));
+	/* Ports past the wide space do not exist. */
+	assert_null(evtchn_from_port(dom0, 3 * EVTCHN_NR_PORTS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_wide_dom0_binds_and_receives_beyond_4096_ports,
+			wide_setup, ev_teardown),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, ev_setup, ev_teardown)
 		T(test_alloc_unbound_for_itself_gives_the_lowest_free_port_waiting_for_the_remote),
 		T(test_the_privileged_domain_may_alloc_unbound_in_another_domain),

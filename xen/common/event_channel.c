@@ -24,8 +24,47 @@ static bool virq_is_global(unsigned int virq)
 
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
 {
-	return port < EVTCHN_NR_PORTS && port < d->max_evtchns &&
+	return port < d->max_evtchns && d->evtchn != NULL &&
 	       d->evtchn[port / EVTCHN_BUCKET] != NULL;
+}
+
+/* ---- where the bits live ------------------------------------------------ */
+
+static unsigned long *pending_words(struct domain *d)
+{
+	return d->evtchn_wide != NULL
+		       ? d->evtchn_wide
+		       : (unsigned long *)d->shared_info->evtchn_pending;
+}
+
+static unsigned long *mask_words(struct domain *d)
+{
+	return d->evtchn_wide != NULL
+		       ? d->evtchn_wide + d->max_evtchns / BITS_PER_ULONG
+		       : (unsigned long *)d->shared_info->evtchn_mask;
+}
+
+static unsigned long *sel_words(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	return d->evtchn_wide != NULL
+		       ? d->evtchn_wide + 2 * (d->max_evtchns / BITS_PER_ULONG)
+		       : (unsigned long *)&vcpu_info(v)->evtchn_pending_sel;
+}
+
+bool evtchn_is_pending(struct domain *d, evtchn_port_t port)
+{
+	return port < d->max_evtchns && test_bit(port, pending_words(d));
+}
+
+void evtchn_words(struct domain *d, unsigned long **pending,
+	unsigned long **mask, unsigned long **sel, unsigned int *nr_words)
+{
+	*pending = pending_words(d);
+	*mask = mask_words(d);
+	*sel = sel_words(d->vcpu[0]);
+	*nr_words = d->max_evtchns / BITS_PER_ULONG;
 }
 
 struct evtchn *evtchn_from_port(struct domain *d, evtchn_port_t port)
@@ -38,9 +77,28 @@ struct evtchn *evtchn_from_port(struct domain *d, evtchn_port_t port)
 
 int evtchn_init(struct domain *d)
 {
+	unsigned int wide = arch_evtchn_wide_ports(d), words;
+
 	d->max_evtchns = domain_limits.max_evtchns;
 	if (d->max_evtchns > EVTCHN_NR_PORTS || d->max_evtchns == 0) {
 		d->max_evtchns = EVTCHN_NR_PORTS;
+	}
+	if (wide > EVTCHN_NR_PORTS) {
+		/* Whole selector words: multiples of 64 * 64 ports. */
+		wide = MIN(wide, EVTCHN_MAX_PORTS);
+		d->max_evtchns = (wide + EVTCHN_NR_PORTS - 1) /
+				 EVTCHN_NR_PORTS * EVTCHN_NR_PORTS;
+		words = d->max_evtchns / BITS_PER_ULONG;
+		d->evtchn_wide = xzalloc_array(
+			unsigned long, 2 * words + words / BITS_PER_ULONG);
+		if (d->evtchn_wide == NULL) {
+			return -ENOMEM;
+		}
+	}
+	d->evtchn = xzalloc_array(struct evtchn *,
+		(d->max_evtchns + EVTCHN_BUCKET - 1) / EVTCHN_BUCKET);
+	if (d->evtchn == NULL) {
+		return -ENOMEM;
 	}
 	d->evtchn[0] = xzalloc_array(struct evtchn, EVTCHN_BUCKET);
 	if (d->evtchn[0] == NULL) {
@@ -55,10 +113,15 @@ void evtchn_free_buckets(struct domain *d)
 {
 	unsigned int i;
 
-	for (i = 0; i < EVTCHN_NR_BUCKETS; i++) {
+	for (i = 0; d->evtchn != NULL &&
+		    i < (d->max_evtchns + EVTCHN_BUCKET - 1) / EVTCHN_BUCKET;
+		i++) {
 		xfree(d->evtchn[i]);
-		d->evtchn[i] = NULL;
 	}
+	xfree(d->evtchn);
+	d->evtchn = NULL;
+	xfree(d->evtchn_wide);
+	d->evtchn_wide = NULL;
 }
 
 static int get_free_port(struct domain *d)
@@ -89,8 +152,8 @@ static void port_init(struct domain *d, struct evtchn *chn, evtchn_port_t port,
 	chn->notify_vcpu = (uint16_t)vcpu;
 	d->evtchn_in_use++;
 	/* A port starts neither pending nor masked. */
-	clear_bit(port, d->shared_info->evtchn_pending);
-	clear_bit(port, d->shared_info->evtchn_mask);
+	clear_bit(port, pending_words(d));
+	clear_bit(port, mask_words(d));
 }
 
 static void port_free(struct domain *d, struct evtchn *chn)
@@ -130,19 +193,17 @@ static void wake_pollers(struct domain *d, evtchn_port_t port)
 void evtchn_set_pending(struct domain *d, evtchn_port_t port)
 {
 	struct evtchn *chn = evtchn_from_port(d, port);
-	struct shared_info *s = d->shared_info;
 	struct vcpu *v;
 
 	if (chn == NULL || d->is_dying != DOMDYING_alive) {
 		return;
 	}
 	v = d->vcpu[chn->notify_vcpu < d->max_vcpus ? chn->notify_vcpu : 0];
-	if (test_and_set_bit(port, s->evtchn_pending)) {
+	if (test_and_set_bit(port, pending_words(d))) {
 		return;
 	}
-	if (!test_bit(port, s->evtchn_mask) &&
-		!test_and_set_bit(port / BITS_PER_ULONG,
-			&vcpu_info(v)->evtchn_pending_sel)) {
+	if (!test_bit(port, mask_words(d)) &&
+		!test_and_set_bit(port / BITS_PER_ULONG, sel_words(v))) {
 		vcpu_mark_events_pending(v);
 	}
 	wake_pollers(d, port);
@@ -151,17 +212,15 @@ void evtchn_set_pending(struct domain *d, evtchn_port_t port)
 int evtchn_unmask(struct domain *d, evtchn_port_t port)
 {
 	struct evtchn *chn = evtchn_from_port(d, port);
-	struct shared_info *s = d->shared_info;
 	struct vcpu *v;
 
 	if (chn == NULL) {
 		return -EINVAL;
 	}
 	v = d->vcpu[chn->notify_vcpu < d->max_vcpus ? chn->notify_vcpu : 0];
-	if (test_and_clear_bit(port, s->evtchn_mask) &&
-		test_bit(port, s->evtchn_pending) &&
-		!test_and_set_bit(port / BITS_PER_ULONG,
-			&vcpu_info(v)->evtchn_pending_sel)) {
+	if (test_and_clear_bit(port, mask_words(d)) &&
+		test_bit(port, pending_words(d)) &&
+		!test_and_set_bit(port / BITS_PER_ULONG, sel_words(v))) {
 		vcpu_mark_events_pending(v);
 	}
 	return 0;
@@ -367,7 +426,7 @@ static long evtchn_close_port(
 	default:
 		break;
 	}
-	clear_bit(port, d->shared_info->evtchn_pending);
+	clear_bit(port, pending_words(d));
 	port_free(d, chn);
 	return 0;
 }
@@ -382,7 +441,7 @@ void evtchn_destroy(struct domain *d)
 	evtchn_port_t port;
 	struct evtchn *chn;
 
-	for (port = 1; port < EVTCHN_NR_PORTS; port++) {
+	for (port = 1; port < d->max_evtchns; port++) {
 		chn = evtchn_from_port(d, port);
 		if (chn != NULL && chn->state != ECS_FREE &&
 			chn->state != ECS_RESERVED) {
@@ -514,7 +573,7 @@ static long evtchn_reset(struct vcpu *v, domid_t dom)
 		domain_put(d);
 		return -EPERM;
 	}
-	for (port = 1; port < EVTCHN_NR_PORTS; port++) {
+	for (port = 1; port < d->max_evtchns; port++) {
 		struct evtchn *chn = evtchn_from_port(d, port);
 
 		if (chn != NULL && chn->state != ECS_FREE) {

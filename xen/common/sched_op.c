@@ -58,7 +58,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
 			return -EINVAL;
 		}
 		v->poll_ports[v->nr_poll_ports++] = port;
-		if (test_bit(port, d->shared_info->evtchn_pending)) {
+		if (evtchn_is_pending(d, port)) {
 			v->nr_poll_ports = 0;
 			return 0;
 		}

@@ -30,6 +30,7 @@ struct hosted_config hosted_config = {
 	.default_pages = 256,
 	.max_pages = 262144, /* 1 GiB */
 	.grant_frames = 32,
+	.dom0_evtchns = 65536,
 	.sched = NULL,
 	.nr_cpus = 2,
 	.max_conns = 8192,
@@ -531,6 +532,12 @@ void arch_console_write(const char *s, size_t len)
 {
 	/* The daemon's stderr is the hypervisor console (journald). */
 	fwrite(s, 1, len, stderr);
+}
+
+unsigned int arch_evtchn_wide_ports(struct domain *d)
+{
+	/* dom0's events are read by xen-hosted itself, never by a guest. */
+	return d->domain_id == 0 ? hosted_config.dom0_evtchns : 0;
 }
 
 unsigned int arch_nr_cpus(void)

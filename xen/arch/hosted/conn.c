@@ -301,43 +301,62 @@ void hosted_conn_wake(struct vcpu *v)
 void hosted_dom0_upcall(void)
 {
 	struct domain *d0 = hardware_domain();
-	struct shared_info *s;
+	unsigned long *pending, *mask, *selw, sel, bits;
+	unsigned int nwords, nsel, i, w, b;
 	struct vcpu_info *vi;
-	unsigned long sel, bits;
-	unsigned int w, b;
 	evtchn_port_t port;
 	struct evtchn *chn;
 	struct hconn *c;
+	bool more = true;
 
 	if (d0 == NULL) {
 		return;
 	}
-	s = d0->shared_info;
+	/*
+	 * xen-hosted is dom0's kernel: it scans dom0's bitmaps as a 2-level
+	 * guest does, with as many selector words as dom0's port space needs
+	 * (one for the 2-level ABI, more for the wide space of dom0).
+	 */
+	evtchn_words(d0, &pending, &mask, &selw, &nwords);
+	nsel = (nwords + BITS_PER_ULONG - 1) / BITS_PER_ULONG;
 	vi = vcpu_info(d0->vcpu[0]);
 	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
-	while ((sel = __atomic_exchange_n(
-			&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST)) != 0) {
-		for (w = 0; w < BITS_PER_ULONG; w++) {
-			if (!(sel & (1ul << w))) {
-				continue;
+	while (more) {
+		more = false;
+		for (i = 0; i < nsel; i++) {
+			sel = __atomic_exchange_n(
+				&selw[i], 0, __ATOMIC_SEQ_CST);
+			if (sel != 0) {
+				more = true;
 			}
-			bits = __atomic_load_n(&s->evtchn_pending[w],
-				       __ATOMIC_SEQ_CST) &
-			       ~__atomic_load_n(
-				       &s->evtchn_mask[w], __ATOMIC_SEQ_CST);
-			for (b = 0; b < BITS_PER_ULONG; b++) {
-				if (!(bits & (1ul << b))) {
+			for (w = 0; sel != 0 && w < BITS_PER_ULONG; w++) {
+				if (!(sel & (1ul << w))) {
 					continue;
 				}
-				port = w * BITS_PER_ULONG + b;
-				/* Like the evtchn device: mask, then hand over.
-				 */
-				set_bit(port, s->evtchn_mask);
-				clear_bit(port, s->evtchn_pending);
-				chn = evtchn_from_port(d0, port);
-				c = chn != NULL ? conn_by_id(chn->owner) : NULL;
-				if (c != NULL && c->dom0) {
-					hosted_conn_event(c, port, 0);
+				bits = __atomic_load_n(
+					       &pending[i * BITS_PER_ULONG + w],
+					       __ATOMIC_SEQ_CST) &
+				       ~__atomic_load_n(
+					       &mask[i * BITS_PER_ULONG + w],
+					       __ATOMIC_SEQ_CST);
+				for (b = 0; bits != 0 && b < BITS_PER_ULONG;
+					b++) {
+					if (!(bits & (1ul << b))) {
+						continue;
+					}
+					port = (i * BITS_PER_ULONG + w) *
+						       BITS_PER_ULONG +
+					       b;
+					/* Like the evtchn device: mask, then
+					 * hand over. */
+					set_bit(port, mask);
+					clear_bit(port, pending);
+					chn = evtchn_from_port(d0, port);
+					c = chn != NULL ? conn_by_id(chn->owner)
+							: NULL;
+					if (c != NULL && c->dom0) {
+						hosted_conn_event(c, port, 0);
+					}
 				}
 			}
 		}

@@ -49,6 +49,9 @@ static void usage(FILE *f)
 		"(default %llu)\n"
 		"      --grant-frames N    grant-table frames per domain "
 		"(default %u)\n"
+		"      --dom0-evtchns N    dom0's event channel ports (default "
+		"%u; one per\n"
+		"                          guest its store serves)\n"
 		"      --sched NAME        scheduler: credit (default) or "
 		"null\n"
 		"      --cpus N            physical CPUs the scheduler places "
@@ -63,7 +66,8 @@ static void usage(FILE *f)
 		(unsigned long long)hosted_config.dom0_pages,
 		(unsigned long long)hosted_config.default_pages,
 		(unsigned long long)hosted_config.max_pages,
-		hosted_config.grant_frames, hosted_config.nr_cpus);
+		hosted_config.grant_frames, hosted_config.dom0_evtchns,
+		hosted_config.nr_cpus);
 }
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -87,6 +91,7 @@ enum {
 	OPT_DEFAULT_PAGES,
 	OPT_MAX_PAGES,
 	OPT_GRANT_FRAMES,
+	OPT_DOM0_EVTCHNS,
 	OPT_SCHED,
 	OPT_CPUS,
 	OPT_KEEP_DEAD,
@@ -102,6 +107,7 @@ static int parse_args(int argc, char **argv, bool *exit_now)
 		{"default-pages", required_argument, NULL, OPT_DEFAULT_PAGES},
 		{"max-pages", required_argument, NULL, OPT_MAX_PAGES},
 		{"grant-frames", required_argument, NULL, OPT_GRANT_FRAMES},
+		{"dom0-evtchns", required_argument, NULL, OPT_DOM0_EVTCHNS},
 		{"sched", required_argument, NULL, OPT_SCHED},
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"keep-dead", no_argument, NULL, OPT_KEEP_DEAD},
@@ -148,6 +154,12 @@ static int parse_args(int argc, char **argv, bool *exit_now)
 				goto bad;
 			}
 			hosted_config.grant_frames = (unsigned int)v;
+			break;
+		case OPT_DOM0_EVTCHNS:
+			if (parse_u64(optarg, 4096, 131072, &v) != 0) {
+				goto bad;
+			}
+			hosted_config.dom0_evtchns = (unsigned int)v;
 			break;
 		case OPT_SCHED:
 			if (scheduler_find(optarg) == NULL) {

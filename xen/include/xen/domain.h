@@ -50,8 +50,14 @@ struct evtchn {
 };
 
 #define EVTCHN_BUCKET 128
+/* Ports of the 2-level ABI: bitmaps in shared_info, one selector word. */
 #define EVTCHN_NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
-#define EVTCHN_NR_BUCKETS (EVTCHN_NR_PORTS / EVTCHN_BUCKET)
+/*
+ * The most ports a domain whose events the port demultiplexes itself may
+ * have (arch_evtchn_wide_ports(): the hosted port's dom0, whose "kernel"
+ * is xen-hosted and which needs a port per introduced guest).
+ */
+#define EVTCHN_MAX_PORTS (1u << 17)
 #define POLL_MAX_PORTS 128
 
 enum vcpu_run_state {
@@ -108,9 +114,14 @@ struct domain {
 	unsigned int max_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS_PER_DOMAIN];
 
-	struct evtchn *evtchn[EVTCHN_NR_BUCKETS];
+	struct evtchn **evtchn; /* max_evtchns / EVTCHN_BUCKET buckets */
 	unsigned int evtchn_in_use;
 	unsigned int max_evtchns;
+	/*
+	 * A wide port space (more than the 2-level ABI's 4096): pending and
+	 * mask bitmaps and the selector words live here, not in shared_info.
+	 */
+	unsigned long *evtchn_wide;
 
 	struct grant_table *grant_table;
 	struct dm_state *dm; /* ioreq servers and DMOP audit */

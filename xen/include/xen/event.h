@@ -27,6 +27,14 @@ int evtchn_alloc_unbound_in(struct domain *d, domid_t remote);
 int evtchn_close(struct domain *d, evtchn_port_t port);
 /** Mask-aware delivery helper also used by EVTCHNOP_unmask. */
 int evtchn_unmask(struct domain *d, evtchn_port_t port);
+/** Whether port is pending in d. */
+bool evtchn_is_pending(struct domain *d, evtchn_port_t port);
+/**
+ * d's pending and mask bitmaps (nr_words words each) and selector words
+ * (one bit per bitmap word) of vCPU 0, wherever they live.
+ */
+void evtchn_words(struct domain *d, unsigned long **pending,
+	unsigned long **mask, unsigned long **sel, unsigned int *nr_words);
 /** Tag a port with its binder (hosted: a connection id). */
 void evtchn_set_owner(struct domain *d, evtchn_port_t port, uint32_t owner);
 

@@ -51,6 +51,12 @@ int arch_copy_to_guest(
 int arch_grant_map(struct vcpu *mapper, struct domain *granter, uint64_t gfn,
 	bool readonly, uint64_t *dev_bus_addr);
 
+/**
+ * A port space wider than the 2-level ABI's for d (0: the 2-level ABI):
+ * only for a domain whose events the port reads itself, never a guest.
+ */
+unsigned int arch_evtchn_wide_ports(struct domain *d);
+
 /* ---- vCPUs and domains --------------------------------------------- */
 /** v runs and has a new upcall pending: interrupt it. */
 void arch_vcpu_kick(struct vcpu *v);
