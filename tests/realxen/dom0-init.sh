@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # /init of the realxen Dom0 (busybox sh, PID 1, Xen PV Dom0 of Linux 6.1).
-# Brings up the Xen userland (the stock xenstored, xen-init-dom0,
-# xenconsoled), runs the scenario /etc/realxen/scenario.sh, then reports
+# Brings up the Xen userland (the stock xenstored, or ours when the scenario
+# sets STORE=ours; xen-init-dom0, xenconsoled), runs the scenario
+# /etc/realxen/scenario.sh, then reports
 # through the serial console and QEMU's isa-debug-exit port:
 #
 #   "realxen: RESULT pass|fail|error" and result byte 0x10 (pass), 0x11
@@ -32,14 +33,15 @@ retry() {
 	"$@" && return 0
 	_rc=$?
 	say "step '$_desc' failed (status $_rc); retrying once"
-	if "$@"; then
+	"$@"
+	_rc2=$?
+	if [ $_rc2 -eq 0 ]; then
 		FLAKES=$((FLAKES + 1))
 		say "FLAKE step '$_desc' failed once (status $_rc), passed on retry"
 		return 0
 	fi
-	_rc=$?
-	say "step '$_desc' failed again (status $_rc)"
-	return $_rc
+	say "step '$_desc' failed again (status $_rc2)"
+	return $_rc2
 }
 
 param() { # NAME DEFAULT: realxen.NAME=VALUE from the kernel command line
@@ -79,8 +81,14 @@ done </etc/realxen/modules
 mount -t xenfs xenfs /proc/xen || { say "mounting xenfs failed"; finish 0x12 error; }
 
 mkdir -p /run/xenstored /run/xen /var/lib/xenstored /var/log/xen/console /var/lib/xen
-start_store() {
-	xenstored --pid-file /run/xenstored.pid || return 1
+
+# The scenario defines scenario() and may set STORE=ours: then Dom0 runs our
+# store daemon (/usr/lib/xenplat/xenstored) in place of the stock one.
+STORE=stock
+# shellcheck source=scenario-grant.sh
+. /etc/realxen/scenario.sh
+
+wait_socket() { # 10 s for /run/xenstored/socket (= /var/run/xenstored/socket)
 	_i=0
 	while [ ! -S /run/xenstored/socket ]; do
 		_i=$((_i + 1))
@@ -88,15 +96,40 @@ start_store() {
 		usleep 100000
 	done
 }
-retry "start xenstored" start_store || { say "xenstored did not come up"; finish 0x12 error; }
+start_store() {
+	xenstored --pid-file /run/xenstored.pid || return 1
+	wait_socket
+}
+# Ours stays in the foreground: started in the background, its log (stderr,
+# "<N>xenstored: ...") goes to the console. Its tree lives on the tmpfs.
+start_our_store() {
+	rm -f /run/xenstored/socket /run/xenstored/xenstore.db*
+	/usr/lib/xenplat/xenstored --xen linux --socket /run/xenstored/socket \
+		--database /run/xenstored/xenstore.db --log-level info &
+	STORE_PID=$!
+	echo "$STORE_PID" >/run/xenstored.pid
+	if wait_socket && kill -0 "$STORE_PID" 2>/dev/null; then
+		return 0
+	fi
+	kill "$STORE_PID" 2>/dev/null
+	wait "$STORE_PID" 2>/dev/null
+	return 1
+}
+if [ "$STORE" = ours ]; then
+	say "starting our xenstored ($(/usr/lib/xenplat/xenstored --version 2>&1))"
+	retry "start our xenstored" start_our_store ||
+		{ say "our xenstored did not come up"; finish 0x12 error; }
+else
+	retry "start xenstored" start_store ||
+		{ say "xenstored did not come up"; finish 0x12 error; }
+	read -r STORE_PID </run/xenstored.pid
+fi
 retry "xen-init-dom0" xen-init-dom0 || finish 0x12 error
 retry "start xenconsoled" xenconsoled --pid-file=/run/xenconsoled.pid \
 	--log=guest --log-dir=/var/log/xen/console ||
 	say "xenconsoled did not start: no guest console logs"
 say "store, xen-init-dom0 and xenconsoled up"
 
-# shellcheck source=scenario-grant.sh
-. /etc/realxen/scenario.sh
 if scenario; then
 	finish 0x10 pass
 else

@@ -14,7 +14,9 @@
 # init scripts from /etc/realxen/modules) and the --bin programs with the
 # shared libraries ldd lists (plus libgcc_s.so.1). The dom0 kind adds the
 # stock Xen 4.17 userland: xl, xen-init-dom0, xenstored, xenconsoled, the
-# xenstore-* utilities and /etc/xen. DEST defaults to /usr/bin/NAME.
+# xenstore-* utilities and /etc/xen. A --bin installed as /usr/bin/xenstore
+# gets the xenstore-* links too (either kind). DEST defaults to
+# /usr/bin/NAME.
 set -euo pipefail
 
 die() { printf 'mkinitramfs: %s\n' "$*" >&2; exit 1; }
@@ -133,12 +135,7 @@ if [ "$kind" = dom0 ]; then
 	done
 	add_bin "$ROOT$REALXEN_XENSTORED" "$REALXEN_XENSTORED"
 	ln -sf "$REALXEN_XENSTORED" "$stage/usr/sbin/xenstored"
-	# xenstore-read and friends are one program that reads argv[0].
 	add_bin "$ROOT/usr/bin/xenstore" /usr/bin/xenstore
-	for t in read write ls list rm exists watch chmod; do
-		rm -f "$stage/usr/bin/xenstore-$t"
-		ln -s xenstore "$stage/usr/bin/xenstore-$t"
-	done
 	cp -a "$ROOT/etc/xen" "$stage/etc/xen"
 	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen/console}
 fi
@@ -153,6 +150,14 @@ for b in "${bins[@]}"; do
 	*) add_bin "$b" ;;
 	esac
 done
+# xenstore-read and friends are one program that reads argv[0] (the dom0
+# kind has it; a guest gets it with --bin .../xenstore:/usr/bin/xenstore).
+if [ -f "$stage/usr/bin/xenstore" ]; then
+	for t in read write ls list rm exists watch chmod; do
+		rm -f "$stage/usr/bin/xenstore-$t"
+		ln -s xenstore "$stage/usr/bin/xenstore-$t"
+	done
+fi
 for f in "${files[@]}"; do
 	[[ $f == *:* ]] || die "--file wants SRC:DEST, not $f"
 	src=${f%%:*} dest=${f#*:}
