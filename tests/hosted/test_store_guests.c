@@ -1372,7 +1372,12 @@ static void test_guest_that_never_reads_is_stopped_and_memory_stays_bounded(
 	t_put(&sink, 'c');
 	t_wait_exit(&sink);
 	assert_usage(r, domid, "watches", 0, 128);
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer keeps freed memory in quarantine: no RSS bound. */
+	(void)peak;
+#else
 	assert_true(peak - rss0 < 64 * 1024);
+#endif
 	assert_bounded(&before, &during, "events for a guest not reading");
 	probe_stop(&probe);
 	chan_close(&sink.ch);
