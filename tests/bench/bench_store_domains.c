@@ -432,26 +432,6 @@ static void fail(struct bench *b, const char *what, int err)
 	b->failures++;
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[128];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f) {
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) {
-			break;
-		}
-	}
-	fclose(f);
-	return kib;
-}
-
 /** Start xenstored (not waiting for it). */
 static int store_spawn(struct bench *b)
 {
@@ -926,7 +906,7 @@ static int run(struct bench *b)
 	print_stats(name, few_s);
 	printf("%-44s %7.1f us\n", "  p99, median of 9 blocks", few_p99);
 	usleep(200000);
-	rss_few = rss_kib(b->xs_pid);
+	rss_few = xht_pid_rss_kib(b->xs_pid);
 
 	/* Every domain. */
 	t0 = now_us();
@@ -950,7 +930,7 @@ static int run(struct bench *b)
 			b->introduced);
 	}
 	usleep(200000);
-	rss_all = rss_kib(b->xs_pid);
+	rss_all = xht_pid_rss_kib(b->xs_pid);
 	rc = read_latency(b, &all_s, &all_p99);
 	if (rc < 0) {
 		fail(b, "READ latency with every domain", rc);

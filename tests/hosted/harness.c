@@ -221,13 +221,13 @@ long xht_fd_count(const struct xht_daemon *d)
 	return n;
 }
 
-long xht_rss_kib(const struct xht_daemon *d)
+long xht_pid_rss_kib(pid_t pid)
 {
 	char path[64], line[256];
 	long kib = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)d->pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
 	if (f == NULL) {
 		return -1;
@@ -239,6 +239,11 @@ long xht_rss_kib(const struct xht_daemon *d)
 	}
 	fclose(f);
 	return kib;
+}
+
+long xht_rss_kib(const struct xht_daemon *d)
+{
+	return xht_pid_rss_kib(d->pid);
 }
 
 void xht_print_log(const struct xht_daemon *d)

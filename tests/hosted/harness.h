@@ -32,6 +32,8 @@ bool xht_running(struct xht_daemon *d);
 long xht_fd_count(const struct xht_daemon *d);
 /** The daemon's resident set, in KiB (VmRSS). */
 long xht_rss_kib(const struct xht_daemon *d);
+/** The resident set of any process, in KiB (VmRSS); -1 if unknown. */
+long xht_pid_rss_kib(pid_t pid);
 /** Print the daemon's log to stderr (for failures). */
 void xht_print_log(const struct xht_daemon *d);
 

@@ -1310,26 +1310,6 @@ static int guest_never_reads(void *arg)
 	return intf->error == XENSTORE_ERROR_COMM ? 0 : 63;
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[128];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) {
-			break;
-		}
-	}
-	fclose(f);
-	return kib;
-}
-
 static void test_guest_that_never_reads_is_stopped_and_memory_stays_bounded(
 	void **state)
 {
@@ -1350,7 +1330,7 @@ static void test_guest_that_never_reads_is_stopped_and_memory_stays_bounded(
 	t_expect(&sink, 'W');
 	assert_usage(r, domid, "watches", SINK_WATCHES, 128);
 	path_of(path, sizeof(path), domid, "data/hot");
-	rss0 = peak = rss_kib(r->xs->pid);
+	rss0 = peak = xht_pid_rss_kib(r->xs->pid);
 	assert_true(rss0 > 0);
 	probe_begin(&probe);
 	/* ~90 MB of events if nothing stopped them. */
@@ -1358,7 +1338,7 @@ static void test_guest_that_never_reads_is_stopped_and_memory_stays_bounded(
 		snprintf(val, sizeof(val), "%d", i);
 		assert_int_equal(
 			xsc_write(r->dom0, 0, path, val, strlen(val)), 0);
-		rss = rss_kib(r->xs->pid);
+		rss = xht_pid_rss_kib(r->xs->pid);
 		peak = rss > peak ? rss : peak;
 	}
 	during = probe_end(&probe);
