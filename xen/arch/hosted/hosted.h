@@ -32,7 +32,7 @@ struct hosted_config {
 	uint64_t default_pages;
 	uint64_t max_pages; /* largest RAM a domain may be given */
 	unsigned int grant_frames;
-	unsigned int dom0_evtchns;  /* dom0's port space (wide) */
+	unsigned int dom0_evtchns; /* dom0's port space (wide) */
 	const char *sched;
 	unsigned int nr_cpus;
 	unsigned int max_conns;
