@@ -38,6 +38,81 @@
 
 /* ---- a guest doing every basic operation over its ring ------------------ */
 
+/* One raw request: 0 when the reply has want_type and, if given, want. */
+static int raw_call(struct hg_xb *xb, uint32_t type, const char *payload,
+	size_t len, uint32_t want_type, const char *want)
+{
+	uint32_t rtype;
+	char *reply;
+	size_t rlen;
+	int ret;
+
+	ret = hg_xb_request(xb, type, 0, payload, len, &rtype, &reply, &rlen);
+	if (ret != 0) {
+		return -1;
+	}
+	ret = rtype == want_type && (want == NULL || strcmp(reply, want) == 0)
+		      ? 0
+		      : -1;
+	free(reply);
+	return ret;
+}
+
+/*
+ * The messages a guest sends besides the node operations: GET_DOMAIN_PATH,
+ * IS_DOMAIN_INTRODUCED, SET_PERMS, UNWATCH, RESET_WATCHES, GET_FEATURE,
+ * DIRECTORY_PART, and the privileged ones refused with EACCES.
+ */
+static int guest_other_messages(struct hg *hg, struct hg_xb *xb)
+{
+	char me[16], home[64], buf[128];
+	const char *perms[2];
+	size_t n;
+
+	snprintf(me, sizeof(me), "%u", hg_domid(hg));
+	snprintf(home, sizeof(home), "/local/domain/%s", me);
+	if (raw_call(xb, XS_GET_DOMAIN_PATH, me, strlen(me) + 1,
+		    XS_GET_DOMAIN_PATH, home) != 0 ||
+		raw_call(xb, XS_IS_DOMAIN_INTRODUCED, me, strlen(me) + 1,
+			XS_IS_DOMAIN_INTRODUCED, "T") != 0 ||
+		raw_call(xb, XS_GET_FEATURE, NULL, 0, XS_GET_FEATURE, NULL) !=
+			0) {
+		return -1;
+	}
+	/* DIRECTORY_PART from offset 0: generation, then the children. */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s/data%c0", home, 0) + 1;
+	if (raw_call(xb, XS_DIRECTORY_PART, buf, n, XS_DIRECTORY_PART, NULL) !=
+		0) {
+		return -2;
+	}
+	/* SET_PERMS on its own node, then what it set is there. */
+	snprintf(buf, sizeof(buf), "b%s", me);
+	perms[0] = buf;
+	if (hg_xb_write(xb, 0, "data/p", "v", 1) != 0 ||
+		hg_xb_set_perms(xb, 0, "data/p", perms, 1) != 0) {
+		return -3;
+	}
+	/* UNWATCH of a watch it set; RESET_WATCHES drops the others. */
+	if (hg_xb_watch(xb, "data/u", "u") != 0 ||
+		hg_xb_unwatch(xb, "data/u", "u") != 0 ||
+		hg_xb_unwatch(xb, "data/u", "u") != -ENOENT ||
+		raw_call(xb, XS_RESET_WATCHES, NULL, 0, XS_RESET_WATCHES,
+			NULL) != 0 ||
+		hg_xb_unwatch(xb, "data/w", "tok") != -ENOENT) {
+		return -4;
+	}
+	/* Messages for the privileged domain only. */
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%c1%c1%c", me, 0, 0, 0);
+	if (raw_call(xb, XS_INTRODUCE, buf, n, XS_ERROR, "EACCES") != 0 ||
+		raw_call(xb, XS_RELEASE, me, strlen(me) + 1, XS_ERROR,
+			"EACCES") != 0 ||
+		raw_call(xb, XS_CONTROL, "print\0x", 8, XS_ERROR, "EACCES") !=
+			0) {
+		return -5;
+	}
+	return 0;
+}
+
 static int guest_basic(void *arg)
 {
 	int *pfd = arg;
@@ -94,6 +169,9 @@ static int guest_basic(void *arg)
 	free(token);
 	if (hg_xb_rm(xb, 0, "data/a") != 0) {
 		return 19;
+	}
+	if (guest_other_messages(hg, xb) != 0) {
+		return 20;
 	}
 	hg_xb_close(xb);
 	hg_shutdown(hg, SHUTDOWN_poweroff);
