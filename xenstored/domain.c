@@ -353,9 +353,3 @@ void xs_domains_gone(
 	xs_domain_remove_nodes(xs, dead, n, doms[0]->domid);
 	free(dead);
 }
-
-/** The hypervisor says dom is dead: release it and clean up after it. */
-void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom)
-{
-	xs_domains_gone(xs, &dom, 1);
-}

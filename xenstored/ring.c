@@ -80,11 +80,6 @@ bool xs_ring_available(const struct xenstored *xs)
 	return xs->hyp != NULL;
 }
 
-bool xs_conn_is_ring(const struct xs_conn *conn)
-{
-	return conn->ring != NULL;
-}
-
 static int xs_ring_set_port(struct xs_hyp *h, uint32_t port, struct xs_conn *c)
 {
 	struct xs_conn **n;

@@ -457,7 +457,6 @@ int xs_domain_parse_domid(const char *s, unsigned int *domid);
 int xs_ring_init(struct xenstored *xs);
 void xs_ring_fini(struct xenstored *xs);
 bool xs_ring_available(const struct xenstored *xs);
-bool xs_conn_is_ring(const struct xs_conn *conn);
 int xs_ring_introduce(struct xenstored *xs, unsigned int domid, int64_t gfn,
 	uint32_t port, struct xs_conn **out);
 void xs_ring_conn_free(struct xs_conn *conn);
@@ -470,7 +469,6 @@ int xs_ring_restore(struct xenstored *xs);
 
 /* domain.c: a domain that died (VIRQ_DOM_EXC) or was released */
 int xs_domain_release(struct xenstored *xs, struct xs_domain *dom);
-void xs_domain_gone(struct xenstored *xs, struct xs_domain *dom);
 void xs_domains_gone(
 	struct xenstored *xs, struct xs_domain *const *doms, unsigned int n);
 

@@ -80,11 +80,6 @@ static uint8_t rxbuf[sizeof(struct xh_msg) + XH_MAX_PAYLOAD];
 
 unsigned int hosted_call_fds(const int **fds);
 
-unsigned int hosted_conn_count(void)
-{
-	return nconns;
-}
-
 static struct hconn *conn_by_id(uint32_t id)
 {
 	if (id == 0 || id > conns_cap) {

@@ -79,7 +79,6 @@ void hosted_timer_init(void);
 /* conn.c */
 int hosted_listen(const char *path);
 void hosted_conn_close_all(void);
-unsigned int hosted_conn_count(void);
 /** Queue XH_EVENT(port) for domain domid on connection c. */
 void hosted_conn_event(struct hconn *c, uint32_t port, uint32_t domid);
 /** Whether pausing a domain of c may stop its process: c serves no other. */
