@@ -36,8 +36,9 @@ struct xbb_dev {
 	char *festate; /* <frontend>/state, watched */
 	bool watching;
 	bool connected;
-	bool failed; /* connect failed: wait for the frontend to restart */
-	bool seen;   /* found by the current pass */
+	bool failed;  /* connect failed: wait for the frontend to restart */
+	bool refused; /* probe failed: nothing until the node is re-created */
+	bool seen;    /* found by the current pass */
 	void *priv;
 	struct xenif_gnttab *xg;
 	struct xenif_evtchn *xe;
@@ -244,6 +245,9 @@ static bool update(struct xbb_dev *dev)
 		forget(dev);
 		return false;
 	}
+	if (dev->refused) {
+		return true;
+	}
 	ret = read_uint_path(
 		dev->b->store, dev->festate, XBB_RECONFIGURED, &fe);
 	if (ret != 0) {
@@ -352,6 +356,15 @@ static struct xbb_dev *add(struct xbb *b, uint32_t fe_id, uint32_t devid)
 		dev->watching = true;
 	}
 	be = backend_state(dev);
+	ret = b->ops->probe != NULL ? b->ops->probe(dev) : 0;
+	if (ret != 0) {
+		dev->refused = true;
+		if (be != XBB_CLOSED) {
+			set_error(dev, ret, "setting up the backend");
+			write_state(dev, XBB_CLOSED);
+		}
+		return dev;
+	}
 	if (be != XBB_CONNECTED && be != XBB_INIT_WAIT) {
 		write_state(dev, XBB_INIT_WAIT);
 	}
@@ -587,6 +600,29 @@ int xbb_read_uint(
 	ret = read_uint_path(dev->b->store, p, max, v);
 	free(p);
 	return ret;
+}
+
+int xbb_read_backend(
+	struct xbb_dev *dev, const char *key, size_t max, char **value)
+{
+	char *p = path_join(dev->bepath, key), *v;
+	size_t len;
+	int ret;
+
+	if (p == NULL) {
+		return -ENOMEM;
+	}
+	ret = xsc_read(dev->b->store, 0, p, &v, &len);
+	free(p);
+	if (ret != 0) {
+		return ret;
+	}
+	if (strlen(v) != len || len > max) {
+		free(v);
+		return len > max ? -E2BIG : -EINVAL;
+	}
+	*value = v;
+	return 0;
 }
 
 int xbb_write(struct xbb_dev *dev, const char *key, const char *value)

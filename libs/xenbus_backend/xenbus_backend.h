@@ -26,6 +26,7 @@
 #ifndef LIBS_XENBUS_BACKEND_H
 #define LIBS_XENBUS_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct event_base;
@@ -50,6 +51,13 @@ struct xbb;
 struct xbb_dev;
 
 struct xbb_ops {
+	/**
+	 * Optional: a device was found, before the backend's InitWait (and
+	 * again when a restarted backend re-attaches): write the backend's
+	 * feature keys. A negative errno refuses the device: an "error" node
+	 * and Closed, until the backend node is removed and written again.
+	 */
+	int (*probe)(struct xbb_dev *dev);
 	/**
 	 * The frontend is ready: read its ring-refs and channels, map and
 	 * bind them. 0 or a negative errno (then everything acquired through
@@ -98,6 +106,13 @@ void *xbb_priv(const struct xbb_dev *dev);
  */
 int xbb_read_uint(
 	struct xbb_dev *dev, const char *key, uint64_t max, uint64_t *v);
+/**
+ * Read <backend>/<key> (written by the toolstack) as a string of at most
+ * max bytes without NUL bytes: 0 with *value to free, -ENOENT, -EINVAL
+ * (embedded NUL) or -E2BIG.
+ */
+int xbb_read_backend(
+	struct xbb_dev *dev, const char *key, size_t max, char **value);
 /** Write <backend>/<key> (a string). */
 int xbb_write(struct xbb_dev *dev, const char *key, const char *value);
 

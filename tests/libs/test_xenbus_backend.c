@@ -200,6 +200,34 @@ static const struct xbb_ops ops = {
 	.disconnect = be_disconnect,
 };
 
+/* probe: device 0 gets a feature key, device 1 is refused. */
+static int be_probe(struct xbb_dev *dev)
+{
+	char *v;
+	int ret;
+
+	if (xbb_devid(dev) == 1) {
+		return -ENOENT;
+	}
+	/* The toolstack's own key, read back through the helper. */
+	ret = xbb_read_backend(dev, "frontend", 256, &v);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = strcmp(v, xbb_frontend_path(dev)) == 0 ? 0 : -EINVAL;
+	free(v);
+	if (ret == 0 && xbb_read_backend(dev, "frontend", 4, &v) != -E2BIG) {
+		ret = -EINVAL;
+	}
+	return ret == 0 ? xbb_write(dev, "feature-test", "1") : ret;
+}
+
+static const struct xbb_ops probe_ops = {
+	.probe = be_probe,
+	.connect = be_connect,
+	.disconnect = be_disconnect,
+};
+
 static void run(struct event_base *base, int ms)
 {
 	struct timeval tv = {.tv_sec = 0, .tv_usec = ms * 1000};
@@ -553,6 +581,49 @@ static void test_bad_frontend_or_frontend_id_is_refused(void **state)
 	event_base_free(base);
 }
 
+static void test_probe_writes_features_before_initwait_or_refuses(void **state)
+{
+	struct xsf *r = *state;
+	struct ctx c = {0};
+	struct event_base *base = event_base_new();
+	uint8_t h[16];
+	uint32_t domid = xsf_make_guest(r, h);
+	char p[128], *v;
+	size_t len;
+	struct xbb *b;
+
+	make_device(r, domid, 0);
+	make_device(r, domid, 1);
+	assert_non_null(base);
+	b = xbb_new_at(
+		base, r->dom0, r->xs->sock, r->f->xi, TYPE, &probe_ops, &c);
+	assert_non_null(b);
+	state_path(p, sizeof(p), true, domid, 0);
+	assert_int_equal(wait_node(base, r->dom0, p, "2"), 0);
+	snprintf(p, sizeof(p),
+		"/local/domain/0/backend/" TYPE "/%u/0/feature-test", domid);
+	assert_int_equal(xsc_read(r->dom0, 0, p, &v, &len), 0);
+	assert_string_equal(v, "1");
+	free(v);
+	/* The refused device: an error and Closed, and it stays so. */
+	state_path(p, sizeof(p), true, domid, 1);
+	assert_int_equal(wait_node(base, r->dom0, p, "6"), 0);
+	snprintf(p, sizeof(p), "/local/domain/0/backend/" TYPE "/%u/1/error",
+		domid);
+	assert_int_equal(xsc_read(r->dom0, 0, p, &v, &len), 0);
+	assert_non_null(strstr(v, "2 "));
+	free(v);
+	state_path(p, sizeof(p), false, domid, 1);
+	assert_int_equal(xsc_write(r->dom0, 0, p, "3", 1), 0);
+	run(base, 200);
+	state_path(p, sizeof(p), true, domid, 1);
+	assert_int_equal(wait_node(base, r->dom0, p, "6"), 0);
+	assert_int_equal(c.connects, 0);
+	assert_int_equal(xbb_count(b), 2);
+	xbb_free(b);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +647,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_restarted_backend_reattaches, xsf_setup,
 			xsf_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_probe_writes_features_before_initwait_or_refuses,
+			xsf_setup, xsf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
