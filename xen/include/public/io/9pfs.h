@@ -13,7 +13,8 @@
  *
  * Xenstore (device type "9pfs"): the backend writes "versions" ("1"),
  * "max-rings" and "max-ring-page-order" (1..9); the toolstack writes
- * "path", "tag" and "security-model" ("none"); the frontend writes
+ * "path" and "security_model" ("none") in the backend and "tag" in the
+ * frontend; the frontend writes
  * "version", "num-rings", "event-channel-<n>" and "ring-ref<n>".
  */
 #ifndef __XEN_PUBLIC_IO_9PFS_H__
