@@ -3,14 +3,18 @@
  * The Unix socket transport (transport.h): 9P messages on a stream
  * socket, each framed by its own size field, one session per client.
  *
+ * Each client has an input buffer one message (plus a read-ahead) long
+ * and an output buffer one reply long. A readable socket is read straight
+ * into the input buffer, every complete message there is served, and each
+ * reply is sent at once; only what the socket does not take waits in the
+ * output buffer, and until it has gone no further request is served (the
+ * socket is then not read). So a request costs one read, the file system
+ * call and one send, and data is copied once each way.
+ *
  * A client whose message claims a size below the 9P header or above the
  * largest msize is disconnected: the stream cannot be re-synchronised.
- * A client that does not read its replies stops being read once 4 MiB of
- * replies wait, and is read again when they drain.
  */
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <stdio.h>
@@ -25,14 +29,21 @@
 #include "p9wire.h"
 #include "transport.h"
 
-#define P9U_OUT_HIGH (4u * 1024u * 1024u)
+/* Read-ahead beyond one message: small requests arrive in batches. */
+#define P9U_READ_AHEAD 65536u
 
 struct p9u_client {
 	struct p9u_client *next;
 	struct p9u *u;
-	struct bufferevent *bev;
+	int fd;
+	struct event *rev;
+	struct event *wev;
 	struct p9s_session *s;
-	bool throttled;
+	uint8_t *in; /* max_msize + P9U_READ_AHEAD bytes */
+	size_t in_len;
+	uint8_t *out; /* max_msize bytes: the reply not yet sent */
+	size_t out_off;
+	size_t out_len;
 };
 
 struct p9u {
@@ -41,8 +52,6 @@ struct p9u {
 	struct p9s_export *ex;
 	char *path;
 	uint32_t max_msize;
-	uint8_t *req;
-	uint8_t *rep;
 	unsigned int nr_clients;
 	struct p9u_client *clients;
 };
@@ -58,26 +67,57 @@ static void client_free(struct p9u_client *c)
 		}
 	}
 	c->u->nr_clients--;
-	bufferevent_free(c->bev);
+	if (c->rev != NULL) {
+		event_free(c->rev);
+	}
+	if (c->wev != NULL) {
+		event_free(c->wev);
+	}
+	close(c->fd);
 	p9s_session_free(c->s);
+	free(c->in);
+	free(c->out);
 	free(c);
 }
 
-/* Serve every complete message waiting; false when c was freed. */
+/*
+ * Send what waits in the output buffer: 1 when it is all gone, 0 when the
+ * socket is full, -1 when the client is gone.
+ */
+static int flush_out(struct p9u_client *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out_len) {
+		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return 0;
+		}
+		if (n <= 0) {
+			return -1;
+		}
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return 1;
+}
+
+/*
+ * Serve the complete messages in the input buffer while replies go out:
+ * false when c was freed.
+ */
 static bool client_serve(struct p9u_client *c)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-	struct evbuffer *out = bufferevent_get_output(c->bev);
-	struct evbuffer_iovec v;
-	uint8_t hdr[4], *req, *rep;
+	size_t pos = 0;
 	uint32_t size;
-	size_t len;
+	int ret = 1;
 
-	while (evbuffer_get_length(out) < P9U_OUT_HIGH) {
-		if (evbuffer_copyout(in, hdr, sizeof(hdr)) < (ev_ssize_t)4) {
-			break;
-		}
-		size = p9_get_u32(hdr);
+	while (c->in_len - pos >= 4) {
+		size = p9_get_u32(c->in + pos);
 		if (size < P9_HDR_SIZE || size > c->u->max_msize) {
 			log_debug("9P client: message size %u outside [7, %u]; "
 				  "disconnected",
@@ -85,76 +125,67 @@ static bool client_serve(struct p9u_client *c)
 			client_free(c);
 			return false;
 		}
-		if (evbuffer_get_length(in) < size) {
+		if (c->in_len - pos < size) {
 			break;
 		}
-		/*
-		 * In place when libevent holds the message in one piece,
-		 * else one copy into our buffer (a pullup would allocate).
-		 */
-		if (evbuffer_get_contiguous_space(in) >= size) {
-			req = evbuffer_pullup(in, size);
-		} else {
-			req = c->u->req;
-			if (evbuffer_copyout(in, req, size) !=
-				(ev_ssize_t)size) {
-				req = NULL;
-			}
-		}
-		if (req == NULL) {
+		c->out_len = p9s_handle(
+			c->s, c->in + pos, size, c->out, c->u->max_msize);
+		c->out_off = 0;
+		pos += size;
+		ret = flush_out(c);
+		if (ret < 0) {
 			client_free(c);
 			return false;
 		}
-		/* The reply goes straight into the output buffer. */
-		rep = c->u->rep;
-		if (evbuffer_reserve_space(out, c->u->max_msize, &v, 1) == 1 &&
-			v.iov_len >= c->u->max_msize) {
-			rep = v.iov_base;
-		}
-		len = p9s_handle(c->s, req, size, rep, c->u->max_msize);
-		evbuffer_drain(in, size);
-		if (rep != c->u->rep) {
-			v.iov_len = len;
-			if (evbuffer_commit_space(out, &v, 1) != 0) {
-				client_free(c);
-				return false;
-			}
-		} else if (evbuffer_add(out, rep, len) != 0) {
-			client_free(c);
-			return false;
+		if (ret == 0) {
+			break; /* the rest after the reply has gone */
 		}
 	}
-	if (evbuffer_get_length(out) >= P9U_OUT_HIGH) {
-		/* Stop reading until the replies drain (on_write). */
-		c->throttled = true;
-		bufferevent_disable(c->bev, EV_READ);
+	if (pos > 0) {
+		memmove(c->in, c->in + pos, c->in_len - pos);
+		c->in_len -= pos;
+	}
+	if (ret == 0) {
+		event_del(c->rev);
+		event_add(c->wev, NULL);
 	}
 	return true;
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	(void)client_serve(arg);
-}
-
-static void on_write(struct bufferevent *bev, void *arg)
+static void on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct p9u_client *c = arg;
+	size_t cap = (size_t)c->u->max_msize + P9U_READ_AHEAD;
+	ssize_t n;
 
-	(void)bev;
-	if (c->throttled) {
-		c->throttled = false;
-		bufferevent_enable(c->bev, EV_READ);
-		(void)client_serve(c);
+	(void)what;
+	n = read(fd, c->in + c->in_len, cap - c->in_len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+		return;
 	}
+	if (n <= 0) {
+		client_free(c);
+		return;
+	}
+	c->in_len += (size_t)n;
+	(void)client_serve(c);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
+static void on_write(evutil_socket_t fd, short what, void *arg)
 {
-	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		client_free(arg);
+	struct p9u_client *c = arg;
+	int ret = flush_out(c);
+
+	(void)fd;
+	(void)what;
+	if (ret < 0) {
+		client_free(c);
+		return;
+	}
+	if (ret > 0) {
+		event_del(c->wev);
+		event_add(c->rev, NULL);
+		(void)client_serve(c); /* what arrived meanwhile */
 	}
 }
 
@@ -174,37 +205,27 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 		return;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c != NULL) {
-		c->u = u;
-		c->s = p9s_session_new(u->ex, u->max_msize);
-		c->bev = bufferevent_socket_new(
-			u->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	}
-	if (c == NULL || c->s == NULL || c->bev == NULL) {
+	if (c == NULL) {
 		log_warn("9P socket: no memory for a client");
-		if (c != NULL) {
-			p9s_session_free(c->s);
-			if (c->bev != NULL) {
-				bufferevent_free(c->bev);
-			} else {
-				close(fd);
-			}
-			free(c);
-		} else {
-			close(fd);
-		}
+		close(fd);
 		return;
 	}
+	c->u = u;
+	c->fd = fd;
 	c->next = u->clients;
 	u->clients = c;
 	u->nr_clients++;
-	/* on_write runs when the replies have drained to nothing. */
-	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-	/* Whole large messages per system call, not libevent's 16 KiB. */
-	(void)bufferevent_set_max_single_read(c->bev, c->u->max_msize + 4096);
-	(void)bufferevent_set_max_single_write(c->bev, c->u->max_msize + 4096);
-	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	evutil_make_socket_nonblocking(fd);
+	c->s = p9s_session_new(u->ex, u->max_msize);
+	c->in = malloc((size_t)u->max_msize + P9U_READ_AHEAD);
+	c->out = malloc(u->max_msize);
+	c->rev = event_new(u->base, fd, EV_READ | EV_PERSIST, on_read, c);
+	c->wev = event_new(u->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
+	if (c->s == NULL || c->in == NULL || c->out == NULL || c->rev == NULL ||
+		c->wev == NULL || event_add(c->rev, NULL)) {
+		log_warn("9P socket: no memory for a client");
+		client_free(c);
+	}
 }
 
 struct p9u *p9u_new(struct event_base *base, const char *path,
@@ -228,9 +249,7 @@ struct p9u *p9u_new(struct event_base *base, const char *path,
 	u->ex = ex;
 	u->max_msize = max_msize;
 	u->path = strdup(path);
-	u->req = malloc(max_msize);
-	u->rep = malloc(max_msize);
-	if (u->path == NULL || u->req == NULL || u->rep == NULL) {
+	if (u->path == NULL) {
 		goto fail;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -258,8 +277,6 @@ struct p9u *p9u_new(struct event_base *base, const char *path,
 fail:
 	err = errno;
 	free(u->path);
-	free(u->req);
-	free(u->rep);
 	free(u);
 	errno = err;
 	return NULL;
@@ -276,8 +293,6 @@ void p9u_free(struct p9u *u)
 	evconnlistener_free(u->lis);
 	(void)unlink(u->path);
 	free(u->path);
-	free(u->req);
-	free(u->rep);
 	free(u);
 }
 

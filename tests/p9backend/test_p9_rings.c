@@ -54,6 +54,19 @@ struct p9d {
 	char log[256];
 };
 
+/* The daemon of the running test, killed by the teardown if it failed. */
+static pid_t live_pid;
+
+static int teardown(void **state)
+{
+	if (live_pid > 0) {
+		kill(live_pid, SIGKILL);
+		waitpid(live_pid, NULL, 0);
+	}
+	live_pid = 0;
+	return xsf_teardown(state);
+}
+
 static void p9d_start(struct xsf *r, struct p9d *d)
 {
 	const char *bin = getenv("P9BACKEND_BIN");
@@ -63,6 +76,7 @@ static void p9d_start(struct xsf *r, struct p9d *d)
 	snprintf(d->log, sizeof(d->log), "%s/p9backend.log", r->xs->dir);
 	d->pid = fork();
 	assert_true(d->pid >= 0);
+	live_pid = d->pid;
 	if (d->pid == 0) {
 		fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd >= 0) {
@@ -99,6 +113,7 @@ static void p9d_stop(struct p9d *d)
 	kill(d->pid, SIGTERM);
 	assert_int_equal(xht_wait_child(d->pid, WAIT_MS), 0);
 	d->pid = 0;
+	live_pid = 0;
 }
 
 /* ---- the toolstack
@@ -718,19 +733,19 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_workload_over_two_rings_lands_in_dom0, xsf_setup,
-			xsf_teardown),
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_broken_ring_is_dropped_and_others_keep_working,
-			xsf_setup, xsf_teardown),
+			xsf_setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_full_in_ring_holds_replies_until_there_is_room,
-			xsf_setup, xsf_teardown),
+			xsf_setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_missing_export_is_refused_before_initwait,
-			xsf_setup, xsf_teardown),
+			xsf_setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_restarted_daemon_reattaches_and_guest_death_closes,
-			xsf_setup, xsf_teardown),
+			xsf_setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,27 @@ struct srv {
 	pid_t pid;
 };
 
+/* The daemon of the running test, killed by the teardown if it failed. */
+static struct srv live;
+
+static int teardown(void **state)
+{
+	char cmd[200];
+
+	(void)state;
+	if (live.pid > 0) {
+		kill(live.pid, SIGKILL);
+		waitpid(live.pid, NULL, 0);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", live.dir,
+			live.rundir);
+		live.pid = 0;
+		if (system(cmd) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void srv_print_log(struct srv *s)
 {
 	char line[512];
@@ -95,6 +116,7 @@ static void srv_start(struct srv *s, const char *const *extra)
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
+	live = *s;
 	for (i = 0; i < 1000; i++) {
 		if (stat(s->sock, &st) == 0) {
 			/* Owner-only, whatever the umask. */
@@ -126,6 +148,7 @@ static void srv_stop(struct srv *s)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		srv_print_log(s);
 	}
+	live.pid = 0;
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", s->dir, s->rundir);
@@ -316,6 +339,63 @@ static void test_bad_framing_disconnects_only_that_client(void **state)
 	srv_stop(&s);
 }
 
+/*
+ * 100 Treads of 60,000 bytes sent before any reply is read: 6 MB of
+ * replies cannot all wait in the socket, so the server must stop and
+ * resume; every reply arrives whole and in order.
+ */
+static void test_a_client_that_reads_late_gets_every_reply(void **state)
+{
+	struct srv s;
+	static uint8_t data[60000], rep[70000];
+	uint8_t msg[64];
+	struct p9_out o;
+	struct p9_in in;
+	struct p9c *c;
+	const uint8_t *d;
+	uint32_t n;
+	size_t i;
+	int k;
+
+	(void)state;
+	srv_start(&s, NULL);
+	for (i = 0; i < sizeof(data); i++) {
+		data[i] = (uint8_t)(i * 31);
+	}
+	c = client(&s, 65536);
+	assert_int_equal(p9c_walk(c, ROOT, 2, "", NULL), 0);
+	assert_int_equal(
+		p9c_lcreate(c, 2, "late", P9_DOTL_RDWR, 0600, 0, NULL), 0);
+	for (i = 0; i < sizeof(data); i += 30000) {
+		assert_int_equal(p9c_write(c, 2, i, data + i, 30000), 30000);
+	}
+	for (k = 0; k < 100; k++) {
+		p9_out_init(&o, msg, sizeof(msg));
+		p9_out_begin(&o, P9_TREAD, (uint16_t)(1000 + k));
+		p9_out_u32(&o, 2);
+		p9_out_u64(&o, 0);
+		p9_out_u32(&o, sizeof(data));
+		assert_int_equal(p9c_send(c, msg, p9_out_end(&o)), 0);
+	}
+	usleep(200000);
+	for (k = 0; k < 100; k++) {
+		assert_int_equal(p9c_recv(c, rep, sizeof(rep)),
+			(ssize_t)(P9_IOHDR_SIZE + sizeof(data)));
+		p9_in_init(&in, rep, P9_IOHDR_SIZE + sizeof(data));
+		(void)p9_in_u32(&in);
+		assert_int_equal(p9_in_u8(&in), P9_RREAD);
+		assert_int_equal(p9_in_u16(&in), 1000 + k);
+		n = p9_in_u32(&in);
+		d = p9_in_take(&in, n);
+		assert_non_null(d);
+		assert_int_equal(n, sizeof(data));
+		assert_memory_equal(d, data, sizeof(data));
+	}
+	assert_int_equal(p9c_clunk(c, 2), 0);
+	p9c_free(c);
+	srv_stop(&s);
+}
+
 static void test_read_only_export_refuses_changes(void **state)
 {
 	struct srv s;
@@ -402,15 +482,25 @@ static void test_diod_client_tools_read_through_the_socket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_msize_is_negotiated_down),
-		cmocka_unit_test(test_workload_lands_in_the_directory),
-		cmocka_unit_test(test_many_clients_at_once),
-		cmocka_unit_test(test_bad_framing_disconnects_only_that_client),
-		cmocka_unit_test(test_read_only_export_refuses_changes),
-		cmocka_unit_test(
-			test_mapped_xattr_keeps_guest_ownership_in_xattrs),
-		cmocka_unit_test(
-			test_diod_client_tools_read_through_the_socket),
+		cmocka_unit_test_teardown(
+			test_msize_is_negotiated_down, teardown),
+		cmocka_unit_test_teardown(
+			test_workload_lands_in_the_directory, teardown),
+		cmocka_unit_test_teardown(test_many_clients_at_once, teardown),
+		cmocka_unit_test_teardown(
+			test_bad_framing_disconnects_only_that_client,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_a_client_that_reads_late_gets_every_reply,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_read_only_export_refuses_changes, teardown),
+		cmocka_unit_test_teardown(
+			test_mapped_xattr_keeps_guest_ownership_in_xattrs,
+			teardown),
+		cmocka_unit_test_teardown(
+			test_diod_client_tools_read_through_the_socket,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
