@@ -48,7 +48,14 @@ int p9s_finish_create(struct p9s_session *s, int fd, uint32_t uid, uint32_t gid,
 	}
 	rc = p9s_set_owner(s, fd, uid, gid);
 	if (rc < 0 || S_ISLNK(mode)) {
-		return rc;
+		return rc < 0 ? rc : 0;
+	}
+	/*
+	 * A file that stayed the server's never gets set-user-ID or
+	 * set-group-ID bits: the guest's user would run as the server's.
+	 */
+	if (rc == 1) {
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
 	}
 	p9s_proc_path(proc, fd);
 	return chmod(proc, mode & 07777) < 0 ? -errno : 0;

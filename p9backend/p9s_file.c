@@ -713,7 +713,8 @@ static int p9s_setattr_mode(
 	struct p9s_session *s, struct p9s_fid *f, const struct p9s_setattr *a)
 {
 	char proc[P9S_PROC_LEN];
-	mode_t cur;
+	struct stat st;
+	mode_t cur, mode;
 	int rc;
 
 	if (p9s_mapped(s)) {
@@ -727,8 +728,19 @@ static int p9s_setattr_mode(
 	if (S_ISLNK(f->f_type)) {
 		return 0; /* a symlink's mode means nothing on Linux */
 	}
+	mode = a->mode & 07777;
+	/*
+	 * Set-ID bits on a file of the server's own that the guest user
+	 * asking is not (a file whose chown the server could not make):
+	 * never, or that user would run programs as the server's user.
+	 */
+	if ((mode & (S_ISUID | S_ISGID)) &&
+		fstatat(f->f_path_fd, "", &st, AT_EMPTY_PATH) == 0 &&
+		st.st_uid == geteuid() && f->f_uid != (uint32_t)geteuid()) {
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
+	}
 	p9s_proc_path(proc, f->f_path_fd);
-	return chmod(proc, a->mode & 07777) < 0 ? -errno : 0;
+	return chmod(proc, mode) < 0 ? -errno : 0;
 }
 
 static int p9s_setattr_owner(

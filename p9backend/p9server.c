@@ -449,15 +449,16 @@ int p9s_iounit(const struct p9s_session *s)
 }
 
 /**
- * Give a newly created file (O_PATH or open fd) to uid/gid in model none.
- * EPERM is ignored: without CAP_CHOWN new files stay the server's.
+ * Give a newly created file (O_PATH or open fd) to uid/gid in model none:
+ * 0, 1 when the server lacked the right (EPERM: without CAP_CHOWN new
+ * files stay the server's), or -errno.
  */
 int p9s_set_owner(struct p9s_session *s, int fd, uint32_t uid, uint32_t gid)
 {
+	(void)s;
 	if (fchownat(fd, "", uid == P9_NONUNAME ? (uid_t)-1 : uid,
-		    gid == P9_NONUNAME ? (gid_t)-1 : gid, AT_EMPTY_PATH) < 0 &&
-		errno != EPERM) {
-		return -errno;
+		    gid == P9_NONUNAME ? (gid_t)-1 : gid, AT_EMPTY_PATH) < 0) {
+		return errno == EPERM ? 1 : -errno;
 	}
 	return 0;
 }

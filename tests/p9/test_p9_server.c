@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -909,6 +910,58 @@ static void test_security_model_names_parse(void **state)
 	p9s_session_free(NULL);
 }
 
+/*
+ * An unprivileged server cannot give a new file to the guest's user; the
+ * file stays the server's and must then never be set-user-ID or
+ * set-group-ID, neither at creation nor by a later setattr. Run in a
+ * child that drops to nobody (as root), else as we are.
+ */
+static void test_files_left_to_the_server_never_get_setid_bits(void **state)
+{
+	struct p9t *t = *state;
+	struct stat st;
+	struct p9_qid q;
+	uint16_t n;
+	pid_t pid;
+	int status, rc = 0;
+
+	if (geteuid() == 0) {
+		assert_int_equal(chown(t->dir, 65534, 65534), 0);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 &&
+			(setgid(65534) != 0 || setuid(65534) != 0)) {
+			_exit(2);
+		}
+		/* Another user than ours: the chown must fail. */
+		if (p9t_attach(t, 5, 4321, &q) != 0 ||
+			p9t_walk(t, 5, 6, "", &n, &q) != 0) {
+			_exit(3);
+		}
+		rc = p9t_lcreate(t, 6, "setid", P9_DOTL_RDWR, 06755, &q);
+		if (rc != 0) {
+			_exit(4);
+		}
+		if (stat(p9t_path(t, "setid"), &st) != 0 ||
+			st.st_uid != geteuid() ||
+			(st.st_mode & 07777) != 0755) {
+			_exit(5);
+		}
+		if (p9t_setattr(t, 6, P9_SETATTR_MODE, 04711, 0, 0, 0, 0, 0) !=
+				0 ||
+			stat(p9t_path(t, "setid"), &st) != 0 ||
+			(st.st_mode & 07777) != 0711) {
+			_exit(6);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_none, teardown)
 
 int main(void)
@@ -928,6 +981,7 @@ int main(void)
 		T(test_link_adds_a_name),
 		T(test_mknod_makes_fifos_and_unopenable_devices),
 		T(test_getattr_and_setattr_change_mode_size_times_owner),
+		T(test_files_left_to_the_server_never_get_setid_bits),
 		T(test_statfs_and_fsync),
 		T(test_xattrs_set_get_list_and_remove),
 		T(test_pending_xattr_values_are_bounded_per_session),
