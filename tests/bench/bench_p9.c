@@ -327,48 +327,10 @@ static struct p9c *open_client(const char *which, const char *sock,
 
 static void make_device(struct xsf *r, uint32_t domid, const char *path)
 {
-	char fe[96], be[96], p[160], v[32], own[16], rd[16];
-	const char *perms[2];
-	uint32_t tx;
-	int ret;
+	const char *fe[] = {"tag", "bench", NULL};
+	const char *be[] = {"path", path, "security_model", "none", NULL};
 
-	snprintf(fe, sizeof(fe), "/local/domain/%u/device/9pfs/0", domid);
-	snprintf(be, sizeof(be), "/local/domain/0/backend/9pfs/%u/0", domid);
-	snprintf(own, sizeof(own), "n%u", domid);
-	snprintf(rd, sizeof(rd), "r%u", domid);
-	snprintf(v, sizeof(v), "%u", domid);
-	do {
-		if (xsc_transaction_start(r->dom0, &tx) != 0) {
-			FAIL("transaction");
-		}
-		perms[0] = own;
-		perms[1] = "r0";
-		xsc_mkdir(r->dom0, tx, fe);
-		xsc_set_perms(r->dom0, tx, fe, perms, 2);
-#define W(dir, key, val)                                                       \
-	do {                                                                   \
-		snprintf(p, sizeof(p), "%s/%s", dir, key);                     \
-		xsc_write(r->dom0, tx, p, val, strlen(val));                   \
-	} while (0)
-		W(fe, "backend", be);
-		W(fe, "backend-id", "0");
-		W(fe, "tag", "bench");
-		W(fe, "state", "1");
-		perms[0] = "n0";
-		perms[1] = rd;
-		xsc_mkdir(r->dom0, tx, be);
-		xsc_set_perms(r->dom0, tx, be, perms, 2);
-		W(be, "frontend", fe);
-		W(be, "frontend-id", v);
-		W(be, "path", path);
-		W(be, "security_model", "none");
-		W(be, "state", "1");
-#undef W
-		ret = xsc_transaction_end(r->dom0, tx, true);
-	} while (ret == -EAGAIN);
-	if (ret != 0) {
-		FAIL("device nodes: %d", ret);
-	}
+	xsf_make_device(r, "9pfs", domid, 0, fe, be);
 }
 
 struct guest_arg {

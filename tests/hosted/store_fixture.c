@@ -5,6 +5,7 @@
  */
 #include "store_fixture.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,56 @@ uint32_t xsf_make_guest_pages(
 uint32_t xsf_make_guest(struct xsf *r, uint8_t handle[16])
 {
 	return xsf_make_guest_pages(r, 64, handle);
+}
+
+static void put_pairs(
+	struct xsf *r, uint32_t tx, const char *dir, const char *const *kv)
+{
+	char p[256];
+
+	for (; kv != NULL && kv[0] != NULL; kv += 2) {
+		snprintf(p, sizeof(p), "%s/%s", dir, kv[0]);
+		assert_int_equal(
+			xsc_write(r->dom0, tx, p, kv[1], strlen(kv[1])), 0);
+	}
+}
+
+void xsf_make_device(struct xsf *r, const char *type, uint32_t domid,
+	unsigned int devid, const char *const *fe_kv, const char *const *be_kv)
+{
+	char fe[128], be[128], id[16], own[16], rd[16];
+	const char *perms[2];
+	const char *fe_std[] = {
+		"backend", be, "backend-id", "0", "state", "1", NULL};
+	const char *be_std[] = {"frontend", fe, "frontend-id", id, "online",
+		"1", "state", "1", NULL};
+	uint32_t tx;
+	int ret;
+
+	snprintf(fe, sizeof(fe), "/local/domain/%u/device/%s/%u", domid, type,
+		devid);
+	snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%u/%u", type,
+		domid, devid);
+	snprintf(id, sizeof(id), "%u", domid);
+	snprintf(own, sizeof(own), "n%u", domid);
+	snprintf(rd, sizeof(rd), "r%u", domid);
+	do {
+		assert_int_equal(xsc_transaction_start(r->dom0, &tx), 0);
+		assert_int_equal(xsc_mkdir(r->dom0, tx, fe), 0);
+		perms[0] = own;
+		perms[1] = "r0";
+		assert_int_equal(xsc_set_perms(r->dom0, tx, fe, perms, 2), 0);
+		put_pairs(r, tx, fe, fe_std);
+		put_pairs(r, tx, fe, fe_kv);
+		assert_int_equal(xsc_mkdir(r->dom0, tx, be), 0);
+		perms[0] = "n0";
+		perms[1] = rd;
+		assert_int_equal(xsc_set_perms(r->dom0, tx, be, perms, 2), 0);
+		put_pairs(r, tx, be, be_std);
+		put_pairs(r, tx, be, be_kv);
+		ret = xsc_transaction_end(r->dom0, tx, true);
+	} while (ret == -EAGAIN);
+	assert_int_equal(ret, 0);
 }
 
 int xsf_expect_byte(int fd, char want)

@@ -51,6 +51,18 @@ uint32_t xsf_make_guest_pages(
 	struct xsf *r, uint64_t max_pages, uint8_t handle[16]);
 uint32_t xsf_make_guest(struct xsf *r, uint8_t handle[16]);
 
+/**
+ * What a toolstack does to give domid a device, in one transaction: the
+ * frontend /local/domain/<domid>/device/<type>/<devid> (the guest's, dom0
+ * may read) with backend, backend-id, state 1 and the pairs of fe_kv; the
+ * backend /local/domain/0/backend/<type>/<domid>/<devid> (dom0's, the
+ * guest may read) with frontend, frontend-id, online, state 1 and the
+ * pairs of be_kv. fe_kv and be_kv are NULL-terminated key, value lists
+ * (or NULL).
+ */
+void xsf_make_device(struct xsf *r, const char *type, uint32_t domid,
+	unsigned int devid, const char *const *fe_kv, const char *const *be_kv);
+
 /** Read one byte from fd: 0 if it is want, else -1. */
 int xsf_expect_byte(int fd, char want);
 

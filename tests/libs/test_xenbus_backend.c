@@ -288,45 +288,7 @@ static int wait_count(struct event_base *base, int *counter, int want)
 
 static void make_device(struct xsf *r, uint32_t domid, unsigned int devid)
 {
-	char fe[96], be[96], p[128], v[32], own[16], rd[16];
-	const char *perms[2];
-	uint32_t tx;
-	int ret;
-
-	snprintf(fe, sizeof(fe), "/local/domain/%u/device/" TYPE "/%u", domid,
-		devid);
-	snprintf(be, sizeof(be), "/local/domain/0/backend/" TYPE "/%u/%u",
-		domid, devid);
-	do {
-		assert_int_equal(xsc_transaction_start(r->dom0, &tx), 0);
-		/* The frontend node: the guest's, the backend may read. */
-		assert_int_equal(xsc_mkdir(r->dom0, tx, fe), 0);
-		snprintf(own, sizeof(own), "n%u", domid);
-		perms[0] = own;
-		perms[1] = "r0";
-		assert_int_equal(xsc_set_perms(r->dom0, tx, fe, perms, 2), 0);
-		snprintf(p, sizeof(p), "%s/backend", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, be, strlen(be)), 0);
-		snprintf(p, sizeof(p), "%s/backend-id", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "0", 1), 0);
-		snprintf(p, sizeof(p), "%s/state", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "1", 1), 0);
-		/* The backend node: dom0's, the guest may read. */
-		assert_int_equal(xsc_mkdir(r->dom0, tx, be), 0);
-		snprintf(rd, sizeof(rd), "r%u", domid);
-		perms[0] = "n0";
-		perms[1] = rd;
-		assert_int_equal(xsc_set_perms(r->dom0, tx, be, perms, 2), 0);
-		snprintf(p, sizeof(p), "%s/frontend", be);
-		assert_int_equal(xsc_write(r->dom0, tx, p, fe, strlen(fe)), 0);
-		snprintf(p, sizeof(p), "%s/frontend-id", be);
-		snprintf(v, sizeof(v), "%u", domid);
-		assert_int_equal(xsc_write(r->dom0, tx, p, v, strlen(v)), 0);
-		snprintf(p, sizeof(p), "%s/state", be);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "1", 1), 0);
-		ret = xsc_transaction_end(r->dom0, tx, true);
-	} while (ret == -EAGAIN);
-	assert_int_equal(ret, 0);
+	xsf_make_device(r, TYPE, domid, devid, NULL, NULL);
 }
 
 static void state_path(

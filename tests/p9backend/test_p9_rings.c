@@ -122,53 +122,10 @@ static void p9d_stop(struct p9d *d)
 static void make_device(struct xsf *r, uint32_t domid, unsigned int devid,
 	const char *path, const char *model)
 {
-	char fe[96], be[96], p[160], v[32], own[16], rd[16];
-	const char *perms[2];
-	uint32_t tx;
-	int ret;
+	const char *fe[] = {"tag", "share", NULL};
+	const char *be[] = {"path", path, "security_model", model, NULL};
 
-	snprintf(fe, sizeof(fe), "/local/domain/%u/device/9pfs/%u", domid,
-		devid);
-	snprintf(be, sizeof(be), "/local/domain/0/backend/9pfs/%u/%u", domid,
-		devid);
-	do {
-		assert_int_equal(xsc_transaction_start(r->dom0, &tx), 0);
-		assert_int_equal(xsc_mkdir(r->dom0, tx, fe), 0);
-		snprintf(own, sizeof(own), "n%u", domid);
-		perms[0] = own;
-		perms[1] = "r0";
-		assert_int_equal(xsc_set_perms(r->dom0, tx, fe, perms, 2), 0);
-		snprintf(p, sizeof(p), "%s/backend", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, be, strlen(be)), 0);
-		snprintf(p, sizeof(p), "%s/backend-id", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "0", 1), 0);
-		snprintf(p, sizeof(p), "%s/state", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "1", 1), 0);
-		snprintf(p, sizeof(p), "%s/tag", fe);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "share", 5), 0);
-		assert_int_equal(xsc_mkdir(r->dom0, tx, be), 0);
-		snprintf(rd, sizeof(rd), "r%u", domid);
-		perms[0] = "n0";
-		perms[1] = rd;
-		assert_int_equal(xsc_set_perms(r->dom0, tx, be, perms, 2), 0);
-		snprintf(p, sizeof(p), "%s/frontend", be);
-		assert_int_equal(xsc_write(r->dom0, tx, p, fe, strlen(fe)), 0);
-		snprintf(p, sizeof(p), "%s/frontend-id", be);
-		snprintf(v, sizeof(v), "%u", domid);
-		assert_int_equal(xsc_write(r->dom0, tx, p, v, strlen(v)), 0);
-		snprintf(p, sizeof(p), "%s/online", be);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "1", 1), 0);
-		snprintf(p, sizeof(p), "%s/state", be);
-		assert_int_equal(xsc_write(r->dom0, tx, p, "1", 1), 0);
-		snprintf(p, sizeof(p), "%s/path", be);
-		assert_int_equal(
-			xsc_write(r->dom0, tx, p, path, strlen(path)), 0);
-		snprintf(p, sizeof(p), "%s/security_model", be);
-		assert_int_equal(
-			xsc_write(r->dom0, tx, p, model, strlen(model)), 0);
-		ret = xsc_transaction_end(r->dom0, tx, true);
-	} while (ret == -EAGAIN);
-	assert_int_equal(ret, 0);
+	xsf_make_device(r, "9pfs", domid, devid, fe, be);
 }
 
 static int wait_node(struct xsf *r, const char *path, const char *want)
