@@ -8,13 +8,16 @@
 #
 # Usage: run-qemu.sh MODE IMAGE STATUS TIMEOUT [-a QEMU-ARG]... \
 #            [-c CMDLINE] [-m MODULE]... [-e EXPECTED-TEXT]... \
-#            [-x ABSENT-TEXT]...
+#            [-x ABSENT-TEXT]... [-s TEXT-1 TEXT-2]...
 #   MODE  pvh:  IMAGE is the ELF, booted with -kernel (one MODULE: -initrd)
 #         efi:  IMAGE is xen.efi, booted by OVMF from a FAT ESP image, the
 #               command line and the MODULEs (/module0, ...) in xen.cfg
 #         grub: IMAGE is the ELF, booted by GRUB2 (multiboot2) from an ISO
 #               that grub-mkrescue builds here, under SeaBIOS
 #         grub-efi: the same ISO under OVMF (GRUB2's x86_64-efi platform)
+# -s: the rest of the first line holding TEXT-1 must equal the rest of the
+# first line holding TEXT-2 (a value the guest sees against the one the
+# hypervisor computed).
 # Module i gets the command line "module-arg" (i = 0) or "module-arg-i".
 # Exits 77 (skip) when QEMU, or what the mode needs (OVMF and mtools;
 # grub-mkrescue, xorriso and GRUB's i386-pc modules), is missing.
@@ -23,8 +26,9 @@ set -u
 mode=$1 image=$2 want_status=$3 limit=$4
 shift 4
 cmdline="" extra="" module="" modules="" ovmf="" expect_file=$(mktemp) absent_file=$(mktemp)
+same_file=$(mktemp)
 work=$(mktemp -d)
-trap 'rm -rf "$work" "$expect_file" "$absent_file"' EXIT INT TERM
+trap 'rm -rf "$work" "$expect_file" "$absent_file" "$same_file"' EXIT INT TERM
 while [ $# -gt 0 ]; do
 	case $1 in
 	-a) extra="$extra $2"; shift 2 ;;
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
 		;;
 	-e) printf '%s\n' "$2" >>"$expect_file"; shift 2 ;;
 	-x) printf '%s\n' "$2" >>"$absent_file"; shift 2 ;;
+	-s) printf '%s\n%s\n' "$2" "$3" >>"$same_file"; shift 3 ;;
 	*) echo "run-qemu.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -46,7 +51,7 @@ module_arg() {
 }
 
 qemu=$(command -v qemu-system-x86_64) || { echo "no qemu-system-x86_64"; exit 77; }
-set -- -machine q35,accel=tcg -cpu max -m 512 -nodefaults -nographic \
+set -- -machine q35 -accel "tcg${RUN_QEMU_TCG_OPTS:-}" -cpu max -m 512 -nodefaults -nographic \
 	-serial stdio -monitor none -no-reboot -net none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
@@ -147,4 +152,16 @@ while IFS= read -r line; do
 		fail=1
 	fi
 done <"$absent_file"
+# The rest of the first line that holds $1.
+rest_of_line() {
+	tr -d '\r' <"$work/serial.log" | awk -v k="$1" \
+		'index($0, k) { print substr($0, index($0, k) + length(k)); exit }'
+}
+while IFS= read -r a && IFS= read -r b; do
+	va=$(rest_of_line "$a") vb=$(rest_of_line "$b")
+	if [ -z "$va" ] || [ "$va" != "$vb" ]; then
+		echo "FAIL: '$a$va' does not match '$b$vb'"
+		fail=1
+	fi
+done <"$same_file"
 exit $fail

@@ -236,6 +236,42 @@ static void test_dt_no_domains_node_means_no_domains(void **state)
 	assert_int_equal(count, 0);
 }
 
+static void test_dt_kernel_image_inside_the_tree(void **state)
+{
+	static const uint8_t image[5] = {0x7f, 'E', 'L', 'F', 2};
+
+	(void)state;
+	assert_int_equal(fdt_create(tree, sizeof(tree)), 0);
+	assert_int_equal(fdt_finish_reservemap(tree), 0);
+	assert_int_equal(fdt_begin_node(tree, ""), 0);
+	assert_int_equal(fdt_begin_node(tree, "domains"), 0);
+	assert_int_equal(fdt_begin_node(tree, "inline"), 0);
+	assert_int_equal(
+		fdt_property_string(tree, "compatible", "xenplat,domain"), 0);
+	assert_int_equal(fdt_property_u32(tree, "domid", 4), 0);
+	assert_int_equal(fdt_property_u32(tree, "memory-mib", 8), 0);
+	assert_int_equal(
+		fdt_property(tree, "kernel-image", image, sizeof(image)), 0);
+	assert_int_equal(fdt_end_node(tree), 0);
+	assert_int_equal(fdt_begin_node(tree, "empty"), 0);
+	assert_int_equal(
+		fdt_property_string(tree, "compatible", "xenplat,domain"), 0);
+	assert_int_equal(fdt_property_u32(tree, "domid", 5), 0);
+	assert_int_equal(fdt_property_u32(tree, "memory-mib", 8), 0);
+	assert_int_equal(fdt_property(tree, "kernel-image", NULL, 0), 0);
+	assert_int_equal(fdt_end_node(tree), 0);
+	assert_int_equal(fdt_end_node(tree), 0);
+	assert_int_equal(fdt_end_node(tree), 0);
+	assert_int_equal(fdt_finish(tree), 0);
+	/* The second node's empty image makes the tree unusable. */
+	assert_int_equal(read_tree(), -EINVAL);
+	assert_non_null(out[0].kernel_image);
+	assert_int_equal(out[0].kernel_image_len, sizeof(image));
+	assert_memory_equal(out[0].kernel_image, image, sizeof(image));
+	assert_true((const char *)out[0].kernel_image > tree &&
+		    (const char *)out[0].kernel_image < tree + sizeof(tree));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_dt_duplicates_and_too_many_are_refused),
 		cmocka_unit_test(test_dt_damaged_trees_are_refused),
 		cmocka_unit_test(test_dt_no_domains_node_means_no_domains),
+		cmocka_unit_test(test_dt_kernel_image_inside_the_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

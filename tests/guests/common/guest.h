@@ -8,9 +8,11 @@
 #ifndef GUESTS_GUEST_H
 #define GUESTS_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "event_channel.h"
 #include "hvm/start_info.h"
 #include "sched.h"
 #include "xen.h"
@@ -51,6 +53,44 @@ static inline long guest_shutdown(unsigned int reason)
 		(unsigned long)(uintptr_t)&sd, 0);
 }
 
+static inline uint64_t guest_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 void guest_main(const struct hvm_start_info *si);
+
+/* ---- lib.c ------------------------------------------------------------ */
+extern struct shared_info *volatile guest_shinfo;
+extern volatile uint32_t guest_upcall_count;
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+/** console_io output: %s %c %d %u %x, a 0 and width, l sizes. */
+__attribute__((format(printf, 1, 2))) void guest_printf(const char *fmt, ...);
+/** "PASS <text>\n". */
+__attribute__((format(printf, 1, 2))) void guest_pass(const char *fmt, ...);
+/** "FAIL <text>\n", then shut down with SHUTDOWN_crash. */
+__attribute__((noreturn, format(printf, 1, 2))) void guest_fail(
+	const char *fmt, ...);
+/** Find shared_info, install the upcall vector (after the command line). */
+void guest_setup(const struct hvm_start_info *si);
+/** The value of name=value on the command line, NULL when absent. */
+const char *guest_arg(const char *name);
+unsigned long guest_arg_num(const char *name, unsigned long def);
+bool guest_arg_is(const char *name, const char *value);
+/** The hypervisor's system time (ns) from vcpu_info[0].time. */
+uint64_t guest_now_ns(void);
+long guest_evtchn_op(unsigned int cmd, void *arg);
+long guest_evtchn_send(evtchn_port_t port);
+bool guest_evtchn_test_and_clear(evtchn_port_t port);
+/** Wait until port is pending (and clear it) by SCHEDOP_block or HLT;
+ * returns how many times it had to wait. */
+unsigned int guest_evtchn_wait(evtchn_port_t port, bool use_hlt);
+/** STI; HLT (the upcall handler resumes after it). */
+void guest_sti_hlt(void);
 
 #endif

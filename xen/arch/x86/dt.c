@@ -61,7 +61,7 @@ static int read_domain(const void *fdt, int node, struct dt_domain *d)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
 	size_t n;
-	int rc;
+	int rc, len;
 
 	memset(d, 0, sizeof(*d));
 	if (fdt_node_check_compatible(fdt, node, "xenplat,domain") != 0) {
@@ -79,8 +79,16 @@ static int read_domain(const void *fdt, int node, struct dt_domain *d)
 	if (rc == 0) {
 		rc = prop_u32(fdt, node, "vcpus", false, 1, 1, 32, &d->vcpus);
 	}
+	d->kernel_image = fdt_getprop(fdt, node, "kernel-image", &len);
+	if (d->kernel_image != NULL) {
+		d->kernel_image_len = (uint32_t)len;
+	}
 	if (rc == 0) {
-		rc = prop_u32(fdt, node, "kernel", true, 0, 0, 255, &d->kernel);
+		rc = prop_u32(fdt, node, "kernel", d->kernel_image == NULL, 0,
+			0, 255, &d->kernel);
+	}
+	if (rc == 0 && d->kernel_image != NULL && len == 0) {
+		rc = -EINVAL;
 	}
 	if (rc != 0) {
 		printk(XENLOG_ERR,

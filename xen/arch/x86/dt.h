@@ -11,6 +11,9 @@
  *       memory-mib = <n>;      (1 .. 4095)
  *       vcpus = <n>;           (optional, default 1; 1 .. 32)
  *       kernel = <i>;          (boot module index of its PVH kernel)
+ *       kernel-image = [...];  (or: the PVH kernel itself, inside the tree,
+ *                               as dtc's /incbin/ puts it: one module
+ *                               then boots several domains)
  *       bootargs = "...";      (optional: the kernel's command line)
  *   };
  */
@@ -31,7 +34,9 @@ struct dt_domain {
 	bool privileged;
 	uint32_t memory_mib;
 	uint32_t vcpus;
-	uint32_t kernel; /* module index */
+	uint32_t kernel;          /* module index (no kernel_image) */
+	const void *kernel_image; /* or the kernel inside the tree */
+	uint32_t kernel_image_len;
 	char bootargs[DT_BOOTARGS_LEN];
 };
 

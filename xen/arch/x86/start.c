@@ -186,6 +186,7 @@ static bool run_finished(void)
 __attribute__((noreturn)) void x86_cpu_run(unsigned int cpu)
 {
 	struct sched_decision dec;
+	uint64_t exits, hlt_exits;
 
 	if (cpu != 0 && svm_cpu_init() != 0) {
 		printk(XENLOG_WARNING, "svm: cpu %u cannot run guests\n", cpu);
@@ -213,6 +214,9 @@ __attribute__((noreturn)) void x86_cpu_run(unsigned int cpu)
 	if (cpu != 0) {
 		x86_halt();
 	}
+	svm_exit_counts(&exits, &hlt_exits);
+	printk(XENLOG_INFO, "svm: %lu exits, %lu of them HLT\n",
+		(unsigned long)exits, (unsigned long)hlt_exits);
 	printk(XENLOG_INFO, "xen: %s shut down (%s), stopping\n",
 		boot_stop ? "dom0" : "every domain",
 		boot_all_poweroff ? "all powered off" : "not all powered off");
@@ -243,6 +247,7 @@ static void boot_domain_add(const struct domain_build_args *a)
 static void boot_domains_from_dt(const struct boot_module *m)
 {
 	static struct dt_domain dt[DT_MAX_DOMAINS];
+	static struct boot_module image;
 	struct domain_build_args a;
 	unsigned int count, i;
 	int rc;
@@ -256,16 +261,23 @@ static void boot_domains_from_dt(const struct boot_module *m)
 	}
 	printk(XENLOG_INFO, "dt: %u domains described\n", count);
 	for (i = 0; i < count; i++) {
-		if (dt[i].kernel == 0 || dt[i].kernel >= boot_info.mod_count) {
+		if (dt[i].kernel_image != NULL) {
+			/* The kernel inside the tree (module 0 stays). */
+			image.start = (uint64_t)(uintptr_t)dt[i].kernel_image;
+			image.len = dt[i].kernel_image_len;
+			a.kernel = &image;
+		} else if (dt[i].kernel == 0 ||
+			   dt[i].kernel >= boot_info.mod_count) {
 			printk(XENLOG_ERR, "dt: domain '%s': no module %u\n",
 				dt[i].name, dt[i].kernel);
 			continue;
+		} else {
+			a.kernel = &boot_info.mod[dt[i].kernel];
 		}
 		a.domid = dt[i].domid;
 		a.privileged = dt[i].privileged;
 		a.mem_pages = (uint64_t)dt[i].memory_mib << (20 - PAGE_SHIFT);
 		a.vcpus = dt[i].vcpus;
-		a.kernel = &boot_info.mod[dt[i].kernel];
 		a.cmdline = dt[i].bootargs;
 		boot_domain_add(&a);
 	}
@@ -297,6 +309,28 @@ static bool boot_domains_start(void)
 	a.cmdline = m->cmdline;
 	boot_domain_add(&a);
 	return boot_domain_count > 0;
+}
+
+/*
+ * Under sched=null with a CPU for every vCPU, a vCPU never shares its CPU:
+ * its HLT may halt the CPU inside the guest (the x86 analogue of Xen's
+ * vwfi=native), woken by the physical interrupt an event's kick sends.
+ * Otherwise HLT exits and blocks the vCPU so that others can run.
+ */
+static void hlt_policy(void)
+{
+	unsigned int i, vcpus = 0;
+
+	for (i = 0; i < boot_domain_count; i++) {
+		vcpus += boot_domains[i]->max_vcpus;
+	}
+	if (memcmp(sched_name(), "null", 5) == 0 && vcpus <= x86_sched_cpus()) {
+		svm_set_hlt_native(true);
+		printk(XENLOG_INFO,
+			"svm: HLT not intercepted (sched=null; vCPUs %u, CPUs "
+			"%u)\n",
+			vcpus, x86_sched_cpus());
+	}
 }
 
 /* test=timer: ten one-shot LAPIC timer interrupts of 1 ms each. */
@@ -395,6 +429,9 @@ __attribute__((noreturn)) static void x86_start(void)
 	printk(XENLOG_INFO, "xen: x86_64 bare-metal, %lu MiB usable, %u CPUs\n",
 		(unsigned long)(mm_usable_bytes() >> 20), smp_cpus_online());
 	have_domains = boot_domains_start();
+	if (have_domains) {
+		hlt_policy();
+	}
 	run_test(x86_opts.test);
 	if (have_domains) {
 		smp_release_aps();

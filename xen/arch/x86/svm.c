@@ -9,14 +9,19 @@
  * WRMSR 2, HLT 1; an I/O intercept gives the next RIP in EXITINFO2.
  *
  * Intercepted: VMRUN (required), VMMCALL (the hypercall path into
- * xen/common), CPUID (Xen's leaves at 0x40000000, SVM and VMX hidden),
- * HLT (blocks the vCPU), every I/O port and MSR (permission maps all
- * ones), physical interrupts and NMIs (back to the host), shutdown (a
- * triple fault crashes the domain) and nested page faults (crash: every
- * frame a domain may touch is mapped at creation).
+ * xen/common), CPUID (the guest policy of cpuid_policy.c), HLT (blocks
+ * the vCPU; not intercepted when every vCPU has a CPU of its own under
+ * sched=null, see svm_set_hlt_native), every I/O port and MSR (permission
+ * maps all ones), physical interrupts and NMIs (back to the host),
+ * shutdown (a triple fault crashes the domain) and nested page faults
+ * (crash: every frame a domain may touch is mapped at creation).
+ *
+ * Counted: every exit, and the HLT exits among them (svm_exit_counts,
+ * logged when the run ends).
  *
  * Events reach a vCPU through the upcall vector the guest set with
- * HVM_PARAM_CALLBACK_IRQ (type HVM_PARAM_CALLBACK_TYPE_VECTOR): injected as
+ * HVM_PARAM_CALLBACK_IRQ (type HVM_PARAM_CALLBACK_TYPE_VECTOR), raised
+ * while its vcpu_info's evtchn_upcall_pending is set: injected as
  * an external interrupt when the guest can take one, else a virtual
  * interrupt request (V_IRQ) with the VINTR intercept makes the CPU exit as
  * soon as it can, and the vector goes in then. An event whose delivery an
@@ -27,6 +32,7 @@
  */
 #include "svm.h"
 
+#include "cpuid_policy.h"
 #include "hvm/params.h"
 #include "x86.h"
 #include "xen/domain.h"
@@ -63,9 +69,6 @@
 #define SEG_LDT 0x082
 #define SEG_L (1u << 9)
 
-#define XEN_CPUID_BASE 0x40000000u
-#define XEN_CPUID_VERSION ((4u << 16) | 9u) /* as XENVER_version answers */
-
 _Static_assert(__builtin_offsetof(struct svm_gprs, r8) == 0x30,
 	"svm_entry.S expects r8 at 0x30");
 _Static_assert(__builtin_offsetof(struct svm_gprs, r15) == 0x68,
@@ -76,12 +79,35 @@ static uint32_t svm_asid_count;
 static uint8_t *svm_iopm;  /* shared by every vCPU: intercept all ports */
 static uint8_t *svm_msrpm; /* and every MSR */
 
-/* Per CPU: the host state area, the host's VMSAVE area, the last VMCB. */
+/* The guest's HLT halts the CPU itself (svm_set_hlt_native). */
+static bool svm_hlt_native;
+
+/* Per CPU: the host state area, the host's VMSAVE area, the last VMCB,
+ * and exit counts (svm_exit_counts). */
 static struct {
 	uint8_t *hsave;
 	uint8_t *host_save;
 	const uint8_t *last_vmcb;
+	uint64_t exits;
+	uint64_t hlt_exits;
 } svm_cpu[ACPI_MAX_CPUS];
+
+void svm_set_hlt_native(bool on)
+{
+	svm_hlt_native = on;
+}
+
+void svm_exit_counts(uint64_t *exits, uint64_t *hlt_exits)
+{
+	unsigned int i;
+
+	*exits = *hlt_exits = 0;
+	for (i = 0; i < ACPI_MAX_CPUS; i++) {
+		*exits += __atomic_load_n(&svm_cpu[i].exits, __ATOMIC_RELAXED);
+		*hlt_exits += __atomic_load_n(
+			&svm_cpu[i].hlt_exits, __ATOMIC_RELAXED);
+	}
+}
 
 uint32_t svm_asid_limit(void)
 {
@@ -106,6 +132,29 @@ bool svm_available(void)
 	cpuid(0x8000000a, 0, r);
 	svm_asid_count = r[1];
 	return (r[3] & 1u) != 0; /* nested paging */
+}
+
+static void host_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	(void)ctx;
+	cpuid(leaf, sub, r);
+}
+
+/* The leaf the policy's AVX-512 rules shape, as the host and a guest see
+ * it. */
+static void log_cpuid_policy(void)
+{
+	struct cpuid_guest g = {.vcpu_id = 0, .cr4 = 0};
+	uint32_t host[4], guest[4];
+
+	cpuid(7, 0, host);
+	cpuid_policy_leaf(host_cpuid, NULL, &g, 7, 0, guest);
+	printk(XENLOG_INFO,
+		"cpuid: host leaf 7.0 ebx 0x%08x ecx 0x%08x edx 0x%08x\n",
+		host[1], host[2], host[3]);
+	printk(XENLOG_INFO,
+		"cpuid: guest leaf 7.0 ebx 0x%08x ecx 0x%08x edx 0x%08x\n",
+		guest[1], guest[2], guest[3]);
 }
 
 int svm_cpu_init(void)
@@ -135,6 +184,7 @@ int svm_cpu_init(void)
 		printk(XENLOG_INFO,
 			"svm: enabled with nested paging, %u ASIDs\n",
 			svm_asid_count);
+		log_cpuid_policy();
 	}
 	svm_up = true;
 	return 0;
@@ -260,31 +310,17 @@ static void exit_vmmcall(struct vcpu *v, struct svm_vcpu *s)
 	VMCB64(s, VMCB_RAX) = (uint64_t)rc;
 }
 
-static void exit_cpuid(struct svm_vcpu *s)
+/* CPUID: the guest policy (cpuid_policy.h). */
+static void exit_cpuid(struct vcpu *v, struct svm_vcpu *s)
 {
-	uint32_t leaf = (uint32_t)VMCB64(s, VMCB_RAX);
-	uint32_t sub = (uint32_t)s->gprs.rcx;
-	uint32_t r[4] = {0, 0, 0, 0};
+	struct cpuid_guest g = {
+		.vcpu_id = v->vcpu_id,
+		.cr4 = VMCB64(s, VMCB_CR4),
+	};
+	uint32_t r[4];
 
-	if (leaf == XEN_CPUID_BASE) {
-		r[0] = XEN_CPUID_BASE + 2;
-		memcpy(&r[1], "XenVMMXenVMM", 12); /* EBX, ECX, EDX */
-	} else if (leaf == XEN_CPUID_BASE + 1) {
-		r[0] = XEN_CPUID_VERSION;
-	} else if (leaf == XEN_CPUID_BASE + 2) {
-		r[0] = 1; /* hypercall pages */
-		r[1] = MSR_XEN_HYPERCALL_PAGE;
-	} else if (leaf < XEN_CPUID_BASE || leaf >= 0x80000000u) {
-		cpuid(leaf, sub, r);
-		if (leaf == 1) {
-			r[2] &= ~(1u << 5); /* no VMX */
-			r[2] |= 1u << 31;   /* running on a hypervisor */
-		} else if (leaf == 0x80000001u) {
-			r[2] &= ~(1u << 2); /* no SVM */
-		} else if (leaf == 0x8000000au) {
-			r[0] = r[1] = r[2] = r[3] = 0;
-		}
-	}
+	cpuid_policy_leaf(host_cpuid, NULL, &g, (uint32_t)VMCB64(s, VMCB_RAX),
+		(uint32_t)s->gprs.rcx, r);
 	VMCB64(s, VMCB_RAX) = r[0];
 	s->gprs.rbx = r[1];
 	s->gprs.rcx = r[2];
@@ -394,12 +430,22 @@ static void vintr_request(struct svm_vcpu *s, bool on)
 	}
 }
 
-/* Before an entry: put a pending upcall in, or ask to exit when possible. */
+/*
+ * Before an entry: put a pending upcall in, or ask to exit when possible.
+ * As on Xen, the callback vector is raised while the guest's
+ * evtchn_upcall_pending is set (the guest clears it in its handler), not
+ * only after a kick: a vCPU woken from a block (HLT exit, SCHEDOP_block)
+ * gets its upcall too. evtchn_upcall_mask is a PV guest's business; an HVM
+ * guest masks with IF.
+ */
 static void deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
 {
 	uint64_t cb = v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ];
 
-	if (!s->upcall_pending) {
+	if (!s->upcall_pending &&
+		(v->vcpu_id >= XEN_LEGACY_MAX_VCPUS ||
+			__atomic_load_n(&vcpu_info(v)->evtchn_upcall_pending,
+				__ATOMIC_ACQUIRE) == 0)) {
 		return;
 	}
 	if ((cb >> 56) != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) {
@@ -428,7 +474,7 @@ static bool handle_exit(struct vcpu *v, struct svm_vcpu *s)
 		exit_vmmcall(v, s);
 		return true;
 	case SVM_EXIT_CPUID:
-		exit_cpuid(s);
+		exit_cpuid(v, s);
 		return true;
 	case SVM_EXIT_MSR:
 		exit_msr(v, s);
@@ -483,8 +529,16 @@ void svm_vcpu_run(struct vcpu *v)
 		s->first_cpu = (int)cpu;
 		printk(XENLOG_INFO, "d%uv%u: first run on cpu %u\n",
 			v->domain->domain_id, v->vcpu_id, cpu);
+		if (v->vcpu_id < XEN_LEGACY_MAX_VCPUS) {
+			time_pvclock_fill(&vcpu_info(v)->time);
+		}
 	}
 	s->running_cpu = (int)cpu;
+	if (svm_hlt_native) {
+		VMCB32(s, VMCB_INTERCEPT_MISC1) &= ~SVM_INTERCEPT_HLT;
+	} else {
+		VMCB32(s, VMCB_INTERCEPT_MISC1) |= SVM_INTERCEPT_HLT;
+	}
 	do {
 		deliver_upcall(v, s);
 		/* One ASID per domain: another VMCB on this CPU, or this one
@@ -498,6 +552,10 @@ void svm_vcpu_run(struct vcpu *v)
 			(uint64_t)(uintptr_t)svm_cpu[cpu].host_save);
 		smp_core_lock();
 		VMCB8(s, VMCB_TLB_CONTROL) = 0;
+		svm_cpu[cpu].exits++;
+		if (VMCB64(s, VMCB_EXITCODE) == SVM_EXIT_HLT) {
+			svm_cpu[cpu].hlt_exits++;
+		}
 		intinfo = VMCB64(s, VMCB_EXITINTINFO);
 		VMCB64(s, VMCB_EVENTINJ) =
 			(intinfo & EVENTINJ_VALID) != 0 ? intinfo : 0;

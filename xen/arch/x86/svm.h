@@ -131,6 +131,15 @@ void svm_vcpu_fini(struct vcpu *v);
  * Called and returns with the core lock held (smp_core_lock).
  */
 void svm_vcpu_run(struct vcpu *v);
+/**
+ * on: guests' HLT is no longer intercepted: it halts the physical CPU
+ * inside the guest until an interrupt, which exits (Xen's vwfi=native on
+ * Arm). Only for when every vCPU has a CPU of its own (sched=null), since
+ * a halted vCPU keeps its CPU. Applies from each vCPU's next entry.
+ */
+void svm_set_hlt_native(bool on);
+/** Exits of all CPUs so far, and how many of them were HLT. */
+void svm_exit_counts(uint64_t *exits, uint64_t *hlt_exits);
 /** Make v's CPU leave the guest if v runs now (kick, pause). */
 void svm_vcpu_kick(struct vcpu *v);
 

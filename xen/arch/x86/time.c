@@ -4,8 +4,13 @@
  * (1193182 Hz), is the hypervisor's clock. arch_now_ns() counts from
  * time_init(). The TSC must be invariant (every CPU we run on and QEMU
  * provide that); its frequency is measured rather than trusted from CPUID.
+ *
+ * Guests read the same clock through Xen's pvclock (struct vcpu_time_info
+ * in their vcpu_info): their TSC is the host's (no TSC offset), so one
+ * record made when a vCPU first runs stays valid.
  */
 #include "x86.h"
+#include "xen.h"
 #include "xen/arch/arch.h"
 #include "xen/lib.h"
 
@@ -78,4 +83,26 @@ void time_udelay(uint64_t us)
 	while ((int64_t)(rdtsc() - end) < 0) {
 		cpu_relax();
 	}
+}
+
+void time_pvclock_fill(struct vcpu_time_info *t)
+{
+	uint64_t mul = ns_mult;
+	int8_t shift = 0;
+
+	/* ns = ((tsc delta << shift) * mul) >> 32 with a 32-bit mul. */
+	while (mul > UINT32_MAX) {
+		mul >>= 1;
+		shift++;
+	}
+	__atomic_store_n(&t->version, t->version + 1, __ATOMIC_SEQ_CST);
+	t->tsc_timestamp = rdtsc();
+	t->system_time =
+		(uint64_t)(((unsigned __int128)(t->tsc_timestamp - tsc_base) *
+				   ns_mult) >>
+			   32);
+	t->tsc_to_system_mul = (uint32_t)mul;
+	t->tsc_shift = shift;
+	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_store_n(&t->version, t->version + 1, __ATOMIC_SEQ_CST);
 }

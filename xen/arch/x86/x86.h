@@ -170,6 +170,9 @@ void mm_free_pages(void *p, size_t count);
 void time_init(void);
 uint64_t time_tsc_khz(void);
 void time_udelay(uint64_t us);
+struct vcpu_time_info;
+/** Write Xen's pvclock record of the hypervisor's clock into t. */
+void time_pvclock_fill(struct vcpu_time_info *t);
 
 /* ---- lapic.c: local APIC, its timer and IPIs --------------------------- */
 void lapic_init(void);
