@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The xenbus backend framework (xenbus_backend.h). Every watch event makes
- * one pass over the store: the devices under backend/<type> are listed,
- * new ones are checked and added, vanished ones forgotten, and each
- * device's frontend state is compared with what the backend did last.
- * The pass is idempotent, so coalesced or spurious events do no harm.
+ * The xenbus backend framework (xenbus_backend.h). A watch event is
+ * handled for what it names: a frontend's state looks at that device, a
+ * path under backend/<type>/<domid>/<devid> at that device (added, still
+ * there, or gone), a shallower path at that domain or the whole type, and
+ * @releaseDomain at the liveness of each device's frontend domain. So on a
+ * host with thousands of devices an event costs a few store reads, not a
+ * pass over all of them. Each handling is idempotent, so coalesced or
+ * spurious events do no harm; xbb_rescan() still makes the full pass.
  */
 #include "xenbus_backend.h"
 
@@ -254,6 +257,17 @@ static bool update(struct xbb_dev *dev)
 		fe = ret == -ENOENT ? XBB_CLOSED : XBB_UNKNOWN;
 	}
 	be = backend_state(dev);
+	/*
+	 * The toolstack removes a device as libxl does: the backend's state
+	 * set to Closing (and online to 0). Disconnect and go Closed; no new
+	 * connection until the frontend starts again.
+	 */
+	if (be == XBB_CLOSING) {
+		disconnect(dev);
+		dev->failed = true;
+		write_state(dev, XBB_CLOSED);
+		return true;
+	}
 	switch (fe) {
 	case XBB_INITIALISED:
 	case XBB_CONNECTED:
@@ -436,21 +450,138 @@ void xbb_rescan(struct xbb *b)
 	}
 }
 
+/* The device whose frontend state node is path, or NULL. */
+static struct xbb_dev *find_festate(struct xbb *b, const char *path)
+{
+	struct xbb_dev *d;
+
+	for (d = b->devs; d != NULL; d = d->next) {
+		if (strcmp(d->festate, path) == 0) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* Whether the backend node of dev is still there. */
+static bool backend_exists(struct xbb_dev *dev)
+{
+	char *v;
+	size_t len;
+	int ret = xsc_read(dev->b->store, 0, dev->bepath, &v, &len);
+
+	if (ret == 0) {
+		free(v);
+	}
+	return ret != -ENOENT;
+}
+
+/*
+ * An event under the backend root: "" (the root), "<domid>" or
+ * "<domid>/<devid>[/...]".
+ */
+static void backend_event(struct xbb *b, const char *rel)
+{
+	char dom[16];
+	const char *slash = strchr(rel, '/'), *end;
+	uint64_t fe_id, devid;
+	struct xbb_dev *dev;
+	char id[16];
+	size_t n;
+
+	if (*rel == '\0') {
+		xbb_rescan(b);
+		return;
+	}
+	n = slash != NULL ? (size_t)(slash - rel) : strlen(rel);
+	if (n >= sizeof(dom)) {
+		return;
+	}
+	memcpy(dom, rel, n);
+	dom[n] = '\0';
+	if (parse_uint(dom, XBB_MAX_DOMID, &fe_id) != 0) {
+		return;
+	}
+	if (slash == NULL) {
+		/* The domain's directory: new devices, or all of them gone. */
+		for (dev = b->devs; dev != NULL; dev = dev->next) {
+			dev->seen = dev->fe_id != fe_id;
+		}
+		scan_domain(b, dom);
+		for (dev = b->devs; dev != NULL;) {
+			struct xbb_dev *next = dev->next;
+
+			if (!dev->seen) {
+				forget(dev);
+			}
+			dev = next;
+		}
+		return;
+	}
+	end = strchr(slash + 1, '/');
+	n = end != NULL ? (size_t)(end - slash - 1) : strlen(slash + 1);
+	if (n >= sizeof(id)) {
+		return;
+	}
+	memcpy(id, slash + 1, n);
+	id[n] = '\0';
+	if (parse_uint(id, UINT32_MAX, &devid) != 0) {
+		return;
+	}
+	dev = find(b, (uint32_t)fe_id, (uint32_t)devid);
+	if (dev == NULL) {
+		dev = add(b, (uint32_t)fe_id, (uint32_t)devid);
+		if (dev != NULL) {
+			(void)update(dev);
+		}
+	} else if (!backend_exists(dev)) {
+		forget(dev); /* hot-unplug */
+	} else {
+		(void)update(dev); /* e.g. the toolstack's Closing */
+	}
+}
+
+static void release_event(struct xbb *b)
+{
+	struct xbb_dev *dev, *next;
+
+	for (dev = b->devs; dev != NULL; dev = next) {
+		next = dev->next;
+		if (frontend_dead(dev)) {
+			(void)update(dev); /* disconnects and forgets */
+		}
+	}
+}
+
+static void watch_event(struct xbb *b, const char *path, const char *token)
+{
+	size_t rl = strlen(b->root);
+	struct xbb_dev *dev;
+
+	if (strcmp(token, "fe") == 0) {
+		dev = find_festate(b, path);
+		if (dev != NULL) {
+			(void)update(dev);
+		}
+	} else if (strcmp(token, "rel") == 0) {
+		release_event(b);
+	} else if (strncmp(path, b->root, rl) == 0 &&
+		   (path[rl] == '\0' || path[rl] == '/')) {
+		backend_event(b, path[rl] == '/' ? path + rl + 1 : "");
+	}
+}
+
 static void on_watch(evutil_socket_t fd, short what, void *arg)
 {
 	struct xbb *b = arg;
 	char *path, *token;
-	unsigned int n = 0;
 
 	(void)fd;
 	(void)what;
 	while (xsc_read_watch(b->wconn, 0, &path, &token) == 0) {
+		watch_event(b, path, token);
 		free(path);
 		free(token);
-		n++;
-	}
-	if (n > 0) {
-		xbb_rescan(b);
 	}
 }
 

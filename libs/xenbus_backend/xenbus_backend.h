@@ -17,6 +17,7 @@
  *   node gone, or its domain dead  resources released, Closed; a dead
  *                                  frontend domain forgets the device
  *   frontend back to Initialising  InitWait again (a reconnecting frontend)
+ *   toolstack sets backend Closing disconnect and Closed (libxl's removal)
  *   backend node removed           disconnect and forget
  *
  * Everything runs from the event loop; store calls use the caller's

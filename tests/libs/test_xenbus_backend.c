@@ -478,6 +478,29 @@ static void test_hot_unplug_disconnects_and_forgets(void **state)
 	finish(&t);
 }
 
+static void test_toolstack_closing_the_backend_disconnects(void **state)
+{
+	struct xsf *r = *state;
+	struct run t = {.g = {.ndev = 1}};
+	char p[128];
+
+	start(r, &t);
+	connect_both(r, &t);
+	/* libxl's device removal: online 0, backend state Closing. */
+	snprintf(p, sizeof(p), "/local/domain/0/backend/" TYPE "/%u/0/online",
+		t.domid);
+	assert_int_equal(xsc_write(r->dom0, 0, p, "0", 1), 0);
+	state_path(p, sizeof(p), true, t.domid, 0);
+	assert_int_equal(xsc_write(r->dom0, 0, p, "5", 1), 0);
+	assert_int_equal(wait_count(t.base, &t.c.disconnects, 1), 0);
+	assert_int_equal(wait_node(t.base, r->dom0, p, "6"), 0);
+	/* And it stays closed: the frontend is still Connected. */
+	run(t.base, 200);
+	assert_int_equal(t.c.connects, 1);
+	kill_guest(&t, 1);
+	finish(&t);
+}
+
 static void test_restarted_backend_reattaches(void **state)
 {
 	struct xsf *r = *state;
@@ -609,6 +632,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_restarted_backend_reattaches, xsf_setup,
 			xsf_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_toolstack_closing_the_backend_disconnects,
+			xsf_setup, xsf_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_probe_writes_features_before_initwait_or_refuses,
 			xsf_setup, xsf_teardown),
