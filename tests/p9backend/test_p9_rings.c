@@ -163,6 +163,7 @@ enum gmode {
 	G_BREAK,    /* connect dev 0 and 1, break ring 0 of dev 0, use dev 1 */
 	G_HOLD,     /* connect, write a file, then wait for commands */
 	G_STALL,    /* pipeline reads whose replies overflow the in ring */
+	G_STRESS,   /* both rings, random pipelined reads and writes */
 };
 
 struct gcfg {
@@ -357,6 +358,105 @@ static int stall(struct p9f *f)
 	return 0;
 }
 
+/*
+ * Both rings at once, 400 rounds: on each ring up to 8 Treads (up to
+ * 16,000 bytes) and Twrites (up to 3,000) at random offsets are sent
+ * before any reply is read,
+ * so the replies overflow the 32 KiB "in" rings again and again; then the
+ * replies are read and each must have its request's tag, type and size,
+ * and every read the bytes the file holds. A framing slip anywhere shows
+ * as a wrong tag or size.
+ */
+static int stress(struct p9f *f)
+{
+	struct p9c *c[2] = {session(f, 0), p9f_client(f, 1)};
+	static uint8_t file[65536], msg[16384 + 64], rep[16384 + 64];
+	uint32_t count[2][8], off[2][8];
+	unsigned int nb[2];
+	bool wr[2][8];
+	struct p9_out o;
+	struct p9_in in;
+	const uint8_t *d;
+	unsigned int seed = 12345, i, k, n, ring;
+	ssize_t len;
+	uint32_t got;
+
+	CHECK(c[0] != NULL && c[1] != NULL, 60);
+	for (i = 0; i < sizeof(file); i++) {
+		file[i] = (uint8_t)(i * 29 + 7);
+	}
+	CHECK(p9c_walk(c[0], ROOT, 2, "", NULL) == 0, 61);
+	CHECK(p9c_lcreate(c[0], 2, "stress", P9_DOTL_RDWR, 0600, 0, NULL) == 0,
+		61);
+	for (i = 0; i < sizeof(file); i += 8192) {
+		CHECK(p9c_write(c[0], 2, i, file + i, 8192) == 8192, 61);
+	}
+	for (k = 0; k < 400; k++) {
+		/* A batch on each ring, then the replies, ring 1's first. */
+		for (ring = 0; ring < 2; ring++) {
+			n = nb[ring] = 1 + rand_r(&seed) % 8;
+			for (i = 0; i < n; i++) {
+				/*
+				 * Writes stay small so that a batch fits the
+				 * 32 KiB "out" ring; the replies of reads do
+				 * not fit "in".
+				 */
+				wr[ring][i] = rand_r(&seed) % 3 == 0;
+				count[ring][i] =
+					1 +
+					rand_r(&seed) %
+						(wr[ring][i] ? 3000 : 16000);
+				off[ring][i] = rand_r(&seed) %
+					       (sizeof(file) - count[ring][i]);
+				p9_out_init(&o, msg, sizeof(msg));
+				p9_out_begin(&o,
+					wr[ring][i] ? P9_TWRITE : P9_TREAD,
+					(uint16_t)(200 + 10 * ring + i));
+				p9_out_u32(&o, 2);
+				p9_out_u64(&o, off[ring][i]);
+				p9_out_u32(&o, count[ring][i]);
+				if (wr[ring][i]) {
+					/* The same bytes: the file stays. */
+					p9_out_data(&o, file + off[ring][i],
+						count[ring][i]);
+				}
+				CHECK(p9c_send(c[ring], msg, p9_out_end(&o)) ==
+						0,
+					62);
+			}
+		}
+		for (ring = 2; ring-- > 0;) {
+			for (i = 0; i < nb[ring]; i++) {
+				len = p9c_recv(c[ring], rep, sizeof(rep));
+				CHECK(len >= (ssize_t)P9_IOHDR_SIZE, 63);
+				p9_in_init(&in, rep, (size_t)len);
+				(void)p9_in_u32(&in);
+				CHECK(p9_in_u8(&in) == (wr[ring][i] ? P9_RWRITE
+								    : P9_RREAD),
+					64);
+				CHECK(p9_in_u16(&in) == 200 + 10 * ring + i,
+					65);
+				got = p9_in_u32(&in);
+				CHECK(got == count[ring][i], 66);
+				if (!wr[ring][i]) {
+					d = p9_in_take(&in, got);
+					CHECK(d != NULL &&
+							memcmp(d,
+								file + off[ring]
+									  [i],
+								got) == 0,
+						67);
+				}
+				CHECK(p9_in_done(&in), 68);
+			}
+		}
+	}
+	CHECK(p9c_clunk(c[0], 2) == 0, 69);
+	p9c_free(c[0]);
+	p9c_free(c[1]);
+	return 0;
+}
+
 static int guest_main(void *arg)
 {
 	struct gcfg *g = arg;
@@ -406,6 +506,8 @@ static int guest_main(void *arg)
 		return 0;
 	case G_STALL:
 		return stall(f[0]);
+	case G_STRESS:
+		return stress(f[0]);
 	case G_HOLD:
 		c = session(f[0], 0);
 		CHECK(c != NULL, 14);
@@ -621,6 +723,21 @@ static void test_full_in_ring_holds_replies_until_there_is_room(void **state)
 	finish(r, &t, false);
 }
 
+static void test_pipelined_traffic_on_both_rings_keeps_its_framing(void **state)
+{
+	struct xsf *r = *state;
+	struct run t = {0};
+	int status;
+
+	start(r, &t, G_STRESS, 1);
+	status = xht_wait_child(t.pid, 120000);
+	if (status != 0) {
+		finish(r, &t, true);
+	}
+	assert_int_equal(status, 0);
+	finish(r, &t, false);
+}
+
 static void test_missing_export_is_refused_before_initwait(void **state)
 {
 	struct xsf *r = *state;
@@ -696,6 +813,9 @@ int main(void)
 			xsf_setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_full_in_ring_holds_replies_until_there_is_room,
+			xsf_setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_pipelined_traffic_on_both_rings_keeps_its_framing,
 			xsf_setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_missing_export_is_refused_before_initwait,
