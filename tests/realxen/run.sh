@@ -5,7 +5,8 @@
 # run a scenario in it (README.md; shared/REALXEN.md has the facts).
 #
 #   run.sh --build-dir DIR --outb PROG [--guest-prog PROG] [--dom0-prog PROG]
-#          [--xenstored PROG] [--scenario grant|store] [--guest pvh|pv]
+#          [--xenstored PROG] [--p9backend PROG]
+#          [--scenario grant|store|9pfs] [--guest pvh|pv]
 #          [--timeout SECONDS] [--wait SECONDS]
 #
 # Scenario "grant" (the default) needs --guest-prog (guest_grant); its
@@ -15,7 +16,10 @@
 # PVH and a PV one, whatever --guest says) run guest-store.sh with the stock
 # xenstore utilities; a failed boot of it is booted once more (a flake can
 # kill the daemon, which cannot be retried inside), the first log kept as
-# serial-1.log. The serial log (Xen, Dom0) goes to
+# serial-1.log. Scenario "9pfs" needs --p9backend (our 9pfs backend, in
+# Dom0 as /usr/lib/xenplat/p9backend); its guest (--guest, PV unless told)
+# runs guest-9pfs.sh with the 9p modules and the stock xenstore utilities,
+# and a failed boot is booted once more too. The serial log (Xen, Dom0) goes to
 # DIR/realxen-SCENARIO-GUEST/serial.log (DIR/realxen-store/serial.log) as it
 # is written.
 #
@@ -23,6 +27,8 @@
 # fetched: setup.sh). Environment: REALXEN_CACHE (setup.sh),
 # REALXEN_GUEST (the default of --guest: pvh),
 # REALXEN_STORE=stock (the store scenario against the stock xenstored),
+# REALXEN_9PFS_STRESS=N (the 9pfs scenario's guest runs N rounds of four
+# writers and four readers at once; one boot only),
 # REALXEN_TIMEOUT (QEMU's limit, default 300 s), REALXEN_VERBOSE=1 (echo
 # the serial log while it runs), REALXEN_SHELL=1 (a Dom0 shell at the end;
 # interactive use only).
@@ -33,8 +39,8 @@ SKIP=77
 say() { printf 'realxen: %s\n' "$*"; }
 die() { say "ERROR: $*"; exit 1; }
 
-builddir='' outb='' guest_prog='' dom0_prog='' xenstored='' scenario=grant
-guest=${REALXEN_GUEST:-pvh}
+builddir='' outb='' guest_prog='' dom0_prog='' xenstored='' p9backend=''
+scenario=grant guest=''
 timeout=${REALXEN_TIMEOUT:-300} wait=60
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--guest-prog) guest_prog=$2; shift 2 ;;
 	--dom0-prog) dom0_prog=$2; shift 2 ;;
 	--xenstored) xenstored=$2; shift 2 ;;
+	--p9backend) p9backend=$2; shift 2 ;;
 	--scenario) scenario=$2; shift 2 ;;
 	--guest) guest=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
@@ -53,12 +60,21 @@ done
 [ -n "$builddir" ] || die "--build-dir is required"
 [ -x "$outb" ] || die "--outb: no program '$outb'"
 [ -f "$here/scenario-$scenario.sh" ] || die "no scenario $scenario"
+# The 9pfs scenario's guest is PV unless --guest says otherwise (faster).
+if [ -z "$guest" ]; then
+	guest=${REALXEN_GUEST:-pvh}
+	[ "$scenario" != 9pfs ] || guest=pv
+fi
 case $guest in pvh|pv) ;; *) die "--guest must be pvh or pv" ;; esac
 case $scenario in
 store)
 	[ -x "$xenstored" ] || die "--xenstored: no program '$xenstored'"
 	guest_prog=$here/guest-store.sh
 	guest=pvh+pv
+	;;
+9pfs)
+	[ -x "$p9backend" ] || die "--p9backend: no program '$p9backend'"
+	guest_prog=$here/guest-9pfs.sh
 	;;
 *)
 	[ -x "$guest_prog" ] || die "--guest-prog: no program '$guest_prog'"
@@ -96,10 +112,14 @@ guest_args=(--env "$envfile" --kind guest --compress none
 	--init "$here/guest-init.sh" --out "$work/guest-initrd"
 	--module xen-evtchn --module xen-gntalloc --module xen-gntdev
 	--bin "$guest_prog:/usr/bin/guest_prog")
-# The store scenario's guests use the stock xenstore utilities (over
-# /dev/xen/xenbus, the kernel's xenbus ring).
-[ "$scenario" != store ] ||
-	guest_args+=(--bin "$REALXEN_ROOT/usr/bin/xenstore:/usr/bin/xenstore")
+# The store and 9pfs scenarios' guests use the stock xenstore utilities
+# (over /dev/xen/xenbus, the kernel's xenbus ring).
+case $scenario in store|9pfs)
+	guest_args+=(--bin "$REALXEN_ROOT/usr/bin/xenstore:/usr/bin/xenstore") ;;
+esac
+# The 9pfs scenario's guest mounts the share with the stock frontend.
+[ "$scenario" != 9pfs ] ||
+	guest_args+=(--module 9pnet --module 9pnet_xen --module 9p)
 "$here/mkinitramfs.sh" "${guest_args[@]}"
 dom0_args=(--env "$envfile" --kind dom0 --init "$here/dom0-init.sh"
 	--out "$work/dom0-initrd" --compress none
@@ -119,6 +139,8 @@ if [ "$scenario" = store ]; then
 		dom0_args+=(--bin "$REALXEN_ROOT$REALXEN_XENBIN/$p:/usr/bin/$p")
 	done
 fi
+[ "$scenario" != 9pfs ] ||
+	dom0_args+=(--bin "$p9backend:/usr/lib/xenplat/p9backend")
 "$here/mkinitramfs.sh" "${dom0_args[@]}"
 t_initrd=$(elapsed "$t0")
 
@@ -130,6 +152,7 @@ xen_opts+=" guest_loglvl=all noreboot smap=0 bootscrub=false"
 dom0_opts="console=hvc0 earlyprintk=xen realxen.guest=$guest"
 dom0_opts+=" realxen.timeout=$wait"
 [ -z "${REALXEN_STORE:-}" ] || dom0_opts+=" realxen.store=$REALXEN_STORE"
+[ -z "${REALXEN_9PFS_STRESS:-}" ] || dom0_opts+=" realxen.stress=$REALXEN_9PFS_STRESS"
 [ "${REALXEN_SHELL:-0}" != 1 ] || dom0_opts+=" realxen.shell=1"
 serial=(-monitor none -serial "file:$log")
 [ "${REALXEN_SHELL:-0}" != 1 ] || serial=(-serial mon:stdio)
@@ -172,17 +195,19 @@ boot() {
 	if [ "$verdict" = pass ] && [ "$result" != pass ]; then
 		verdict="fail (result byte pass, but the log says '${result:-nothing}')"
 	fi
-	grep -a -E '^(realxen: \[|dom0_xenif: |store: |<[0-7]>xenstored: )' "$log" |
+	grep -a -E '^(realxen: \[|dom0_xenif: |store: |p9fs: |<[0-7]>xenstored: )' "$log" |
 		sed 's/\r$//' || true
 }
 
 boot
-# The store scenario boots once more after a failure: a daemon of ours that
-# the emulator's flake (shared/REALXEN.md) killed cannot be retried inside.
-if [ "$verdict" != pass ] && [ "$scenario" = store ]; then
+# The store and 9pfs scenarios boot once more after a failure: a daemon of
+# ours that the emulator's flake (shared/REALXEN.md) killed cannot be
+# retried inside.
+if [ "$verdict" != pass ] && { [ "$scenario" = store ] ||
+	{ [ "$scenario" = 9pfs ] && [ -z "${REALXEN_9PFS_STRESS:-}" ]; }; }; then
 	mv "$log" "$work/serial-1.log"
 	say "the first boot failed: $verdict (log: $work/serial-1.log); its FAIL lines and segfaults:"
-	grep -a -E 'store: FAIL|segfault at|general protection' "$work/serial-1.log" |
+	grep -a -E 'store: FAIL|p9fs: FAIL|segfault at|general protection' "$work/serial-1.log" |
 		sed 's/\r$//' | head -n 20 || true
 	t_boot1=$t_boot
 	boot
