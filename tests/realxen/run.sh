@@ -119,7 +119,8 @@ case $scenario in store|9pfs)
 esac
 # The 9pfs scenario's guest mounts the share with the stock frontend.
 [ "$scenario" != 9pfs ] ||
-	guest_args+=(--module 9pnet --module 9pnet_xen --module 9p)
+	guest_args+=(--module 9pnet --module 9pnet_xen --module 9p
+		--file "$here/manifest-9pfs.sh:/etc/realxen/manifest-9pfs.sh")
 "$here/mkinitramfs.sh" "${guest_args[@]}"
 dom0_args=(--env "$envfile" --kind dom0 --init "$here/dom0-init.sh"
 	--out "$work/dom0-initrd" --compress none
@@ -140,7 +141,8 @@ if [ "$scenario" = store ]; then
 	done
 fi
 [ "$scenario" != 9pfs ] ||
-	dom0_args+=(--bin "$p9backend:/usr/lib/xenplat/p9backend")
+	dom0_args+=(--bin "$p9backend:/usr/lib/xenplat/p9backend"
+		--file "$here/manifest-9pfs.sh:/etc/realxen/manifest-9pfs.sh")
 "$here/mkinitramfs.sh" "${dom0_args[@]}"
 t_initrd=$(elapsed "$t0")
 

@@ -359,42 +359,10 @@ guest_report() {
 
 # ---- 5. what Dom0 sees ------------------------------------------------------
 
-# manifest DIR OUT TMP: the same listing as the guest's (guest-9pfs.sh),
-# on Dom0's side of the share: every entry but the manifest, with what
-# stat sees (the size of "." left out: the manifest the guest wrote after
-# listing changes it), and the sha256 of every file under 64 KiB but the
-# 100 empty ones in many/ (the big files have their .sha256 files; time). No pipelines, and the lines counted against the names,
-# so that a process the flake killed halfway shows as a failure.
-manifest() { # DIR OUT TMP
-	(cd "$1" && find . ! -name guest-manifest.txt >"$3.names" &&
-		find . ! -name guest-manifest.txt \
-			-exec stat -c '%n %F %s %a %h %u' {} + >"$3.stat" &&
-		find . -type f ! -name guest-manifest.txt ! -path './many/*' \
-			-size -64k >"$3.files" &&
-		find . -type f ! -name guest-manifest.txt ! -path './many/*' \
-			-size -64k -exec sha256sum {} + >"$3.sums") || return 1
-	count_lines "$3.names"
-	_names=$LINES
-	count_lines "$3.stat"
-	_stats=$LINES
-	count_lines "$3.files"
-	_files=$LINES
-	count_lines "$3.sums"
-	if [ "$_names" != "$_stats" ] || [ "$_files" != "$LINES" ]; then
-		echo "manifest: $_stats stat lines for $_names names," \
-			"$LINES sums for $_files files (a process died?)" >&2
-		return 1
-	fi
-	sed 's/^\(\. directory\) [0-9]* /\1 - /' "$3.stat" >"$3.stat2" &&
-		sort "$3.stat2" "$3.sums" >"$2"
-}
-# count_lines FILE: LINES = its number of lines (builtins only).
-count_lines() {
-	LINES=0
-	while IFS= read -r _l; do
-		LINES=$((LINES + 1))
-	done <"$1"
-}
+# manifest and count_lines: the listing both sides make (the guest's
+# the same, through 9pfs).
+. /etc/realxen/manifest-9pfs.sh
+
 same_manifest() {
 	manifest "$EXPORT" /run/dom0-manifest /run/mf || return 1
 	cmp -s /run/dom0-manifest "$EXPORT/guest-manifest.txt" && return 0
