@@ -160,7 +160,7 @@ static char *read_node(struct xsf *r, const char *path)
 
 enum gmode {
 	G_WORKLOAD, /* the workload and escape attempts, then exit */
-	G_BREAK,    /* connect dev 0 and 1, break ring 0 of dev 0, use dev 1 */
+	G_BREAK,    /* break dev 0's ring 0 and dev 1's ring 1, use dev 1 */
 	G_HOLD,     /* connect, write a file, then wait for commands */
 	G_STALL,    /* pipeline reads whose replies overflow the in ring */
 	G_STRESS,   /* both rings, random pipelined reads and writes */
@@ -493,7 +493,16 @@ static int guest_main(void *arg)
 		intf = p9f_intf(f[0], 0);
 		__atomic_store_n(&intf->out_prod, 1u << 30, __ATOMIC_RELEASE);
 		CHECK(p9f_kick(f[0], 0) == 0, 13);
-		/* Device 1 works regardless. */
+		/* Device 1, ring 1: a message claiming more than the msize. */
+		c = p9f_client(f[1], 1);
+		CHECK(c != NULL, 13);
+		{
+			uint8_t big[7] = {0x40, 0x9c, 0, 0, P9_TVERSION, 1, 0};
+
+			CHECK(p9c_send(c, big, sizeof(big)) == 0, 13);
+		}
+		p9c_free(c);
+		/* Device 1's ring 0 works regardless. */
 		c = session(f[1], 0);
 		CHECK(c != NULL, 13);
 		CHECK(p9c_walk(c, ROOT, 2, "", NULL) == 0, 13);
@@ -701,6 +710,17 @@ static void test_broken_ring_is_dropped_and_others_keep_working(void **state)
 	}
 	assert_non_null(v);
 	assert_non_null(strstr(v, "ring 0"));
+	free(v);
+	be_path(p, sizeof(p), t.domid, 1, "error");
+	v = NULL;
+	for (int i = 0; i < WAIT_MS / 10 && v == NULL; i++) {
+		v = read_node(r, p);
+		if (v == NULL) {
+			usleep(10000);
+		}
+	}
+	assert_non_null(v);
+	assert_non_null(strstr(v, "ring 1: a message size"));
 	free(v);
 	snprintf(p, sizeof(p), "%s/after", t.dir[1]);
 	assert_int_equal(stat(p, &st), 0);
