@@ -63,8 +63,6 @@ struct p9x_dev {
 	unsigned int nr_rings;
 	struct p9x_ring *rings;
 	uint32_t max_msize;
-	uint8_t *req;
-	uint8_t *rep;
 };
 
 struct p9x {
@@ -72,6 +70,13 @@ struct p9x {
 	struct xbb *b;
 	struct p9x_config cfg;
 	unsigned int connected;
+	/*
+	 * One request and one reply buffer for every device: messages are
+	 * handled one at a time, and a reply that must wait is copied to
+	 * its ring. XEN_FLEX_RING_SIZE(max_ring_order) bytes each.
+	 */
+	uint8_t *req;
+	uint8_t *rep;
 };
 
 static inline RING_IDX load_acquire(const RING_IDX *p)
@@ -208,15 +213,16 @@ static bool ring_serve(struct p9x_ring *r, bool *stalled)
 			break; /* the rest is still being written */
 		}
 		cons = xen_9pfs_mask(r->out_cons, r->size);
-		xen_9pfs_read_packet(d->req, r->out, size,
+		xen_9pfs_read_packet(d->x->req, r->out, size,
 			xen_9pfs_mask(prod, r->size), &cons, r->size);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		r->out_cons += size;
 		store_release(&r->intf->out_cons, r->out_cons);
 		notify = true;
 
-		len = p9s_handle(d->s, d->req, size, d->rep, d->max_msize);
-		if (!ring_put(r, d->rep, len)) {
+		len = p9s_handle(
+			d->s, d->x->req, size, d->x->rep, d->max_msize);
+		if (!ring_put(r, d->x->rep, len)) {
 			if (r->broken) {
 				break;
 			}
@@ -227,7 +233,7 @@ static bool ring_serve(struct p9x_ring *r, bool *stalled)
 				ring_break(r, "out of memory for a reply");
 				break;
 			}
-			memcpy(r->pending_buf, d->rep, len);
+			memcpy(r->pending_buf, d->x->rep, len);
 			r->pending = len;
 			*stalled = true;
 			break;
@@ -307,8 +313,6 @@ static void dev_free(struct p9x_dev *d)
 		free(d->rings[i].pending_buf);
 	}
 	free(d->rings);
-	free(d->req);
-	free(d->rep);
 	free(d);
 }
 
@@ -451,10 +455,8 @@ static int dev_connect(struct xbb_dev *xdev)
 			d->max_msize = d->rings[i].size;
 		}
 	}
-	d->req = malloc(d->max_msize);
-	d->rep = malloc(d->max_msize);
 	d->s = p9s_session_new(d->ex, d->max_msize);
-	if (d->req == NULL || d->rep == NULL || d->s == NULL) {
+	if (d->s == NULL) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -513,9 +515,23 @@ struct p9x *p9x_new(struct event_base *base, struct xsc *store,
 	}
 	x->base = base;
 	x->cfg = *cfg;
+	x->req = malloc(XEN_FLEX_RING_SIZE(cfg->max_ring_order));
+	x->rep = malloc(XEN_FLEX_RING_SIZE(cfg->max_ring_order));
+	if (x->req == NULL || x->rep == NULL) {
+		free(x->req);
+		free(x->rep);
+		free(x);
+		errno = ENOMEM;
+		return NULL;
+	}
 	x->b = xbb_new_at(base, store, store_path, xi, "9pfs", &p9x_ops, x);
 	if (x->b == NULL) {
+		int err = errno;
+
+		free(x->req);
+		free(x->rep);
 		free(x);
+		errno = err;
 		return NULL;
 	}
 	return x;
@@ -527,6 +543,8 @@ void p9x_free(struct p9x *x)
 		return;
 	}
 	xbb_free(x->b);
+	free(x->req);
+	free(x->rep);
 	free(x);
 }
 
