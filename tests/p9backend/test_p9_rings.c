@@ -109,7 +109,10 @@ static void p9d_stop(struct p9d *d)
 {
 	int status = 0;
 
-	assert_int_equal(waitpid(d->pid, &status, WNOHANG), 0);
+	if (waitpid(d->pid, &status, WNOHANG) != 0) {
+		p9d_print_log(d);
+		fail_msg("p9backend died before the end (status %#x)", status);
+	}
 	kill(d->pid, SIGTERM);
 	assert_int_equal(xht_wait_child(d->pid, WAIT_MS), 0);
 	d->pid = 0;
