@@ -310,6 +310,16 @@ int main(int argc, char **argv)
 	if (base == NULL) {
 		fatalx("libevent: no event base");
 	}
+	/*
+	 * Before anything is served: a SIGTERM that comes as soon as the
+	 * first device is answered must still stop the daemon cleanly.
+	 */
+	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+	sigint = evsignal_new(base, SIGINT, on_signal, base);
+	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
+		evsignal_add(sigint, NULL)) {
+		fatalx("libevent: signals");
+	}
 	if (o.socket_path != NULL) {
 		real = realpath(o.export_path, NULL);
 		if (real == NULL) {
@@ -351,12 +361,6 @@ int main(int argc, char **argv)
 	if (!o.keep_caps) {
 		/* Store devices may ask for either model. */
 		drop_caps(x != NULL || o.model == P9S_SECURITY_NONE);
-	}
-	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	sigint = evsignal_new(base, SIGINT, on_signal, base);
-	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
-		evsignal_add(sigint, NULL)) {
-		fatalx("libevent: signals");
 	}
 #if HAVE_LIBSYSTEMD
 	sd_notify(0, "READY=1");
