@@ -78,6 +78,41 @@ void p9t_teardown(struct p9t *t)
 	nftw(t->dir, p9t_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static int p9t_fixture(
+	void **state, enum p9s_security_model model, bool readonly)
+{
+	struct p9t *t = malloc(sizeof(*t));
+
+	assert_non_null(t);
+	p9t_setup(t, model, readonly);
+	*state = t;
+	return 0;
+}
+
+int p9t_fixture_none(void **state)
+{
+	return p9t_fixture(state, P9S_SECURITY_NONE, false);
+}
+
+int p9t_fixture_mapped(void **state)
+{
+	return p9t_fixture(state, P9S_SECURITY_MAPPED_XATTR, false);
+}
+
+int p9t_fixture_readonly(void **state)
+{
+	return p9t_fixture(state, P9S_SECURITY_NONE, true);
+}
+
+int p9t_fixture_teardown(void **state)
+{
+	struct p9t *t = *state;
+
+	p9t_teardown(t);
+	free(t);
+	return 0;
+}
+
 const char *p9t_path(struct p9t *t, const char *name)
 {
 	static char buf[4200];

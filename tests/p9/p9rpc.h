@@ -45,6 +45,11 @@ void p9t_setup(struct p9t *t, enum p9s_security_model model, bool readonly);
 /* Another session on the same export, versioned, root on fid 0. */
 struct p9s_session *p9t_session(struct p9t *t);
 void p9t_teardown(struct p9t *t);
+/* cmocka fixtures: *state = a heap struct p9t set up with that model. */
+int p9t_fixture_none(void **state);
+int p9t_fixture_mapped(void **state);
+int p9t_fixture_readonly(void **state);
+int p9t_fixture_teardown(void **state);
 /* Path of name inside the export (static buffer). */
 const char *p9t_path(struct p9t *t, const char *name);
 void p9t_mkfile(struct p9t *t, const char *name, const char *content);

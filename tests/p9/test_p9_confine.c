@@ -26,35 +26,6 @@
 
 #include "p9rpc.h"
 
-static int setup_none(void **state)
-{
-	struct p9t *t = malloc(sizeof(*t));
-
-	assert_non_null(t);
-	p9t_setup(t, P9S_SECURITY_NONE, false);
-	*state = t;
-	return 0;
-}
-
-static int setup_mapped(void **state)
-{
-	struct p9t *t = malloc(sizeof(*t));
-
-	assert_non_null(t);
-	p9t_setup(t, P9S_SECURITY_MAPPED_XATTR, false);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct p9t *t = *state;
-
-	p9t_teardown(t);
-	free(t);
-	return 0;
-}
-
 static void walk_ok(
 	struct p9t *t, uint32_t fid, const char *path, struct p9_qid *q)
 {
@@ -389,8 +360,12 @@ static void test_mapped_mknod_gives_a_regular_file(void **state)
 	assert_int_equal(a.mode, S_IFIFO | 0644);
 }
 
-#define TN(f) cmocka_unit_test_setup_teardown(f, setup_none, teardown)
-#define TM(f) cmocka_unit_test_setup_teardown(f, setup_mapped, teardown)
+#define TN(f)                                                                  \
+	cmocka_unit_test_setup_teardown(                                       \
+		f, p9t_fixture_none, p9t_fixture_teardown)
+#define TM(f)                                                                  \
+	cmocka_unit_test_setup_teardown(                                       \
+		f, p9t_fixture_mapped, p9t_fixture_teardown)
 
 int main(void)
 {

@@ -61,15 +61,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct p9t *t = *state;
-
-	p9t_teardown(t);
-	free(t);
-	return 0;
-}
-
 /* A valid body of each message type, naming fid 0 or fid 1 first. */
 static void build_body(struct p9_out *o, uint8_t type)
 {
@@ -286,7 +277,7 @@ static void test_valid_bodies_of_every_type_are_accepted(void **state)
 		} else {
 			assert_int_equal(rc, 0);
 		}
-		teardown(&st);
+		p9t_fixture_teardown(&st);
 	}
 }
 
@@ -685,7 +676,7 @@ static void test_random_messages_always_get_well_formed_replies(void **state)
 	t->s = p9t_session(t);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, p9t_fixture_teardown)
 
 int main(void)
 {

@@ -25,35 +25,6 @@
 
 #include "p9rpc.h"
 
-static int setup_none(void **state)
-{
-	struct p9t *t = malloc(sizeof(*t));
-
-	assert_non_null(t);
-	p9t_setup(t, P9S_SECURITY_NONE, false);
-	*state = t;
-	return 0;
-}
-
-static int setup_readonly(void **state)
-{
-	struct p9t *t = malloc(sizeof(*t));
-
-	assert_non_null(t);
-	p9t_setup(t, P9S_SECURITY_NONE, true);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct p9t *t = *state;
-
-	p9t_teardown(t);
-	free(t);
-	return 0;
-}
-
 static void assert_qid_equal(const struct p9_qid *a, const struct p9_qid *b)
 {
 	assert_int_equal(a->type, b->type);
@@ -962,7 +933,9 @@ static void test_files_left_to_the_server_never_get_setid_bits(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup_none, teardown)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(                                       \
+		f, p9t_fixture_none, p9t_fixture_teardown)
 
 int main(void)
 {
@@ -989,7 +962,7 @@ int main(void)
 		T(test_flush_answers_rflush),
 		cmocka_unit_test_setup_teardown(
 			test_readonly_export_refuses_every_modification,
-			setup_readonly, teardown),
+			p9t_fixture_readonly, p9t_fixture_teardown),
 		T(test_qid_paths_are_stable_and_distinct),
 		T(test_fid_table_is_bounded_and_leaves_no_descriptors),
 		cmocka_unit_test(test_security_model_names_parse),

@@ -616,6 +616,35 @@ static void finish(struct xsf *r, struct run *t, bool failed)
 	close(t->g.to_guest[1]);
 }
 
+/* Start a guest in mode with ndev devices; it must exit 0 in timeout_ms. */
+static void run_guest(struct xsf *r, struct run *t, enum gmode mode,
+	unsigned int ndev, int timeout_ms)
+{
+	int status;
+
+	start(r, t, mode, ndev);
+	status = xht_wait_child(t->pid, timeout_ms);
+	if (status != 0) {
+		finish(r, t, true);
+	}
+	assert_int_equal(status, 0);
+}
+
+/* The value of path once it exists (to free), or NULL after WAIT_MS. */
+static char *wait_read_node(struct xsf *r, const char *path)
+{
+	char *v = NULL;
+	int i;
+
+	for (i = 0; i < WAIT_MS / 10 && v == NULL; i++) {
+		v = read_node(r, path);
+		if (v == NULL) {
+			usleep(10000);
+		}
+	}
+	return v;
+}
+
 static void be_path(char *buf, size_t n, uint32_t domid, unsigned int devid,
 	const char *key)
 {
@@ -631,14 +660,9 @@ static void test_workload_over_two_rings_lands_in_dom0(void **state)
 	uint8_t back[100000];
 	struct stat st;
 	ssize_t n;
-	int fd, i, status;
+	int fd, i;
 
-	start(r, &t, G_WORKLOAD, 1);
-	status = xht_wait_child(t.pid, 60000);
-	if (status != 0) {
-		finish(r, &t, true);
-	}
-	assert_int_equal(status, 0);
+	run_guest(r, &t, G_WORKLOAD, 1, 60000);
 	/* The handshake as advertised. */
 	be_path(p, sizeof(p), t.domid, 0, "versions");
 	v = read_node(r, p);
@@ -695,33 +719,15 @@ static void test_broken_ring_is_dropped_and_others_keep_working(void **state)
 	struct run t = {0};
 	char p[256], *v;
 	struct stat st;
-	int status;
 
-	start(r, &t, G_BREAK, 2);
-	status = xht_wait_child(t.pid, 60000);
-	if (status != 0) {
-		finish(r, &t, true);
-	}
-	assert_int_equal(status, 0);
+	run_guest(r, &t, G_BREAK, 2, 60000);
 	be_path(p, sizeof(p), t.domid, 0, "error");
-	v = NULL;
-	for (int i = 0; i < WAIT_MS / 10 && v == NULL; i++) {
-		v = read_node(r, p);
-		if (v == NULL) {
-			usleep(10000);
-		}
-	}
+	v = wait_read_node(r, p);
 	assert_non_null(v);
 	assert_non_null(strstr(v, "ring 0"));
 	free(v);
 	be_path(p, sizeof(p), t.domid, 1, "error");
-	v = NULL;
-	for (int i = 0; i < WAIT_MS / 10 && v == NULL; i++) {
-		v = read_node(r, p);
-		if (v == NULL) {
-			usleep(10000);
-		}
-	}
+	v = wait_read_node(r, p);
 	assert_non_null(v);
 	assert_non_null(strstr(v, "ring 1: a message size"));
 	free(v);
@@ -735,14 +741,8 @@ static void test_full_in_ring_holds_replies_until_there_is_room(void **state)
 {
 	struct xsf *r = *state;
 	struct run t = {0};
-	int status;
 
-	start(r, &t, G_STALL, 1);
-	status = xht_wait_child(t.pid, 60000);
-	if (status != 0) {
-		finish(r, &t, true);
-	}
-	assert_int_equal(status, 0);
+	run_guest(r, &t, G_STALL, 1, 60000);
 	finish(r, &t, false);
 }
 
@@ -750,14 +750,8 @@ static void test_pipelined_traffic_on_both_rings_keeps_its_framing(void **state)
 {
 	struct xsf *r = *state;
 	struct run t = {0};
-	int status;
 
-	start(r, &t, G_STRESS, 1);
-	status = xht_wait_child(t.pid, 120000);
-	if (status != 0) {
-		finish(r, &t, true);
-	}
-	assert_int_equal(status, 0);
+	run_guest(r, &t, G_STRESS, 1, 120000);
 	finish(r, &t, false);
 }
 
